@@ -1,0 +1,202 @@
+package org.iommusim.core.cache;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * One generic set-associative cache on which every vendor IOTLB, configuration cache and walk cache
+ * is built. An entry is tagged by two 64-bit key words that the user packs (domain, PASID, page
+ * number, page size ...) and holds one immutable value.
+ *
+ * <p>Lookups allocate nothing: keys are primitive, storage is parallel arrays, and the value is
+ * returned as stored. An entry stays until it is evicted by a fill into its full set or removed by an
+ * invalidation: nothing else drops it, so a model that relies on it sees stale data exactly as
+ * hardware would until software invalidates.
+ *
+ * <p>Not thread-safe: a model serialises access to it.
+ */
+public final class TranslationCache<V> {
+    private final String name;
+    private final CacheConfig config;
+    private final int sets;
+    private final int ways;
+    private final long[] key0;
+    private final long[] key1;
+    private final Object[] values;
+    /** LRU: tick of last use; FIFO: tick of fill. */
+    private final long[] stamp;
+    private final SplittableRandom random;
+    private long tick;
+    private int occupancy;
+
+    private long lookups;
+    private long hits;
+    private long fills;
+    private long evictions;
+    private long invalidations;
+
+    public TranslationCache(String name, CacheConfig config) {
+        this.name = name;
+        this.config = config;
+        this.sets = config.sets();
+        this.ways = config.ways();
+        int n = config.entries();
+        this.key0 = new long[n];
+        this.key1 = new long[n];
+        this.values = new Object[n];
+        this.stamp = new long[n];
+        this.random = new SplittableRandom(config.seed());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public CacheConfig config() {
+        return config;
+    }
+
+    /** The cached value for the key, or null on a miss. Counts a lookup. */
+    @SuppressWarnings("unchecked")
+    public V lookup(long k0, long k1) {
+        lookups++;
+        if (sets == 0) {
+            return null;
+        }
+        int base = setOf(k0, k1) * ways;
+        for (int i = base, end = base + ways; i < end; i++) {
+            Object v = values[i];
+            if (v != null && key0[i] == k0 && key1[i] == k1) {
+                hits++;
+                if (config.policy() == ReplacementPolicy.LRU) {
+                    stamp[i] = ++tick;
+                }
+                return (V) v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Inserts or replaces the entry for the key. When the set is full, the policy chooses a victim.
+     */
+    public void fill(long k0, long k1, V value) {
+        if (value == null) {
+            throw new NullPointerException("value");
+        }
+        if (sets == 0) {
+            return;
+        }
+        fills++;
+        int base = setOf(k0, k1) * ways;
+        int free = -1;
+        for (int i = base, end = base + ways; i < end; i++) {
+            if (values[i] == null) {
+                if (free < 0) {
+                    free = i;
+                }
+            } else if (key0[i] == k0 && key1[i] == k1) {
+                values[i] = value;
+                stamp[i] = ++tick;
+                return;
+            }
+        }
+        int slot = free;
+        if (slot < 0) {
+            slot = victim(base);
+            evictions++;
+        } else {
+            occupancy++;
+        }
+        key0[slot] = k0;
+        key1[slot] = k1;
+        values[slot] = value;
+        stamp[slot] = ++tick;
+    }
+
+    /** Removes the entry for exactly this key; true if there was one. */
+    public boolean invalidate(long k0, long k1) {
+        if (sets == 0) {
+            return false;
+        }
+        int base = setOf(k0, k1) * ways;
+        for (int i = base, end = base + ways; i < end; i++) {
+            if (values[i] != null && key0[i] == k0 && key1[i] == k1) {
+                remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes every entry the matcher selects; returns how many. */
+    @SuppressWarnings("unchecked")
+    public int invalidateIf(EntryMatcher<? super V> matcher) {
+        int removed = 0;
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v != null && matcher.matches(key0[i], key1[i], (V) v)) {
+                remove(i);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Removes every entry; returns how many. */
+    public int invalidateAll() {
+        int removed = occupancy;
+        Arrays.fill(values, null);
+        invalidations += removed;
+        occupancy = 0;
+        return removed;
+    }
+
+    /** Number of valid entries. */
+    public int size() {
+        return occupancy;
+    }
+
+    public int capacity() {
+        return values.length;
+    }
+
+    public CacheStatistics statistics() {
+        return new CacheStatistics(lookups, hits, lookups - hits, fills, evictions, invalidations, occupancy,
+                values.length);
+    }
+
+    public void resetStatistics() {
+        lookups = hits = fills = evictions = invalidations = 0;
+    }
+
+    private void remove(int i) {
+        values[i] = null;
+        occupancy--;
+        invalidations++;
+    }
+
+    private int victim(int base) {
+        if (config.policy() == ReplacementPolicy.RANDOM) {
+            return base + random.nextInt(ways);
+        }
+        int best = base;
+        for (int i = base + 1, end = base + ways; i < end; i++) {
+            if (stamp[i] < stamp[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private int setOf(long k0, long k1) {
+        if (sets == 1) {
+            return 0;
+        }
+        long h = k0 * 0x9E3779B97F4A7C15L ^ k1 * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return (int) Long.remainderUnsigned(h, sets);
+    }
+}

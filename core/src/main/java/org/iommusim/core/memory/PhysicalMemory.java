@@ -1,0 +1,265 @@
+package org.iommusim.core.memory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.EnumMap;
+import java.util.Map;
+
+import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
+
+/**
+ * A sparse host-physical address space: frames of 4 KiB are allocated on first write, and everything
+ * never written reads as zero. All multi-byte accessors are little-endian, as both x86 and the Arm
+ * SMMU tables are.
+ *
+ * <p>The size is {@code 2^addressBits} bytes. An address at or beyond it does not exist: callers that
+ * act for hardware check {@link #inRange} first and turn a miss into the specification's external
+ * abort (a VT-d fetch fault, an SMMU F_WALK_EABT ...). The accessors themselves reject such an address
+ * with {@link IndexOutOfBoundsException}, which is a bug in the calling model, never a guest's doing.
+ *
+ * <p>Every access made with an {@link AccessPurpose} is counted, so a walk can be costed in memory
+ * references. Software accesses (scripts, drivers) use the uncounted {@link AccessPurpose#SOFTWARE}.
+ */
+public final class PhysicalMemory {
+    public static final int FRAME_SHIFT = 12;
+    public static final int FRAME_SIZE = 1 << FRAME_SHIFT;
+    private static final long FRAME_MASK = FRAME_SIZE - 1;
+    public static final int DEFAULT_ADDRESS_BITS = 52;
+    public static final int MIN_ADDRESS_BITS = 32;
+    public static final int MAX_ADDRESS_BITS = 64;
+
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final int addressBits;
+    /** Highest valid address; unsigned compare. */
+    private final long lastAddress;
+    private final LongObjectHashMap<byte[]> frames = new LongObjectHashMap<>();
+    private final long[] references = new long[AccessPurpose.values().length];
+
+    public PhysicalMemory() {
+        this(DEFAULT_ADDRESS_BITS);
+    }
+
+    public PhysicalMemory(int addressBits) {
+        if (addressBits < MIN_ADDRESS_BITS || addressBits > MAX_ADDRESS_BITS) {
+            throw new IllegalArgumentException("addressBits must be 32..64, got " + addressBits);
+        }
+        this.addressBits = addressBits;
+        this.lastAddress = addressBits == 64 ? -1L : (1L << addressBits) - 1;
+    }
+
+    public int addressBits() {
+        return addressBits;
+    }
+
+    /** True when every byte of {@code [address, address + length)} exists. */
+    public boolean inRange(long address, long length) {
+        if (length <= 0) {
+            return length == 0 && Long.compareUnsigned(address, lastAddress) <= 0;
+        }
+        long end = address + length - 1;
+        return Long.compareUnsigned(address, lastAddress) <= 0
+                && Long.compareUnsigned(end, lastAddress) <= 0
+                && Long.compareUnsigned(end, address) >= 0;
+    }
+
+    // ---- counted accessors (hardware) ----
+
+    public long read64(long address, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        return read64(address);
+    }
+
+    public int read32(long address, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        return read32(address);
+    }
+
+    public void write64(long address, long value, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        write64(address, value);
+    }
+
+    public void write32(long address, int value, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        write32(address, value);
+    }
+
+    /**
+     * Compare-and-set of a 64-bit entry, as hardware does for accessed/dirty updates: the write happens
+     * only when the entry still holds {@code expected}. Counted as one reference (the locked update).
+     */
+    public boolean compareAndSet64(long address, long expected, long value, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        if (read64(address) != expected) {
+            return false;
+        }
+        write64(address, value);
+        return true;
+    }
+
+    public void readBytes(long address, byte[] dst, int offset, int length, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        readBytes(address, dst, offset, length);
+    }
+
+    public void writeBytes(long address, byte[] src, int offset, int length, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        writeBytes(address, src, offset, length);
+    }
+
+    /** References made so far for one purpose. */
+    public long references(AccessPurpose purpose) {
+        return references[purpose.ordinal()];
+    }
+
+    public Map<AccessPurpose, Long> references() {
+        Map<AccessPurpose, Long> m = new EnumMap<>(AccessPurpose.class);
+        for (AccessPurpose p : AccessPurpose.values()) {
+            m.put(p, references[p.ordinal()]);
+        }
+        return m;
+    }
+
+    public void resetReferenceCounts() {
+        java.util.Arrays.fill(references, 0);
+    }
+
+    // ---- uncounted accessors (software) ----
+
+    public long read64(long address) {
+        check(address, 8);
+        if ((address & FRAME_MASK) <= FRAME_SIZE - 8) {
+            byte[] f = frames.get(address >>> FRAME_SHIFT);
+            return f == null ? 0 : (long) LONG_LE.get(f, (int) (address & FRAME_MASK));
+        }
+        return readSlow(address, 8);
+    }
+
+    public int read32(long address) {
+        check(address, 4);
+        if ((address & FRAME_MASK) <= FRAME_SIZE - 4) {
+            byte[] f = frames.get(address >>> FRAME_SHIFT);
+            return f == null ? 0 : (int) INT_LE.get(f, (int) (address & FRAME_MASK));
+        }
+        return (int) readSlow(address, 4);
+    }
+
+    public short read16(long address) {
+        check(address, 2);
+        if ((address & FRAME_MASK) <= FRAME_SIZE - 2) {
+            byte[] f = frames.get(address >>> FRAME_SHIFT);
+            return f == null ? 0 : (short) SHORT_LE.get(f, (int) (address & FRAME_MASK));
+        }
+        return (short) readSlow(address, 2);
+    }
+
+    public byte read8(long address) {
+        check(address, 1);
+        byte[] f = frames.get(address >>> FRAME_SHIFT);
+        return f == null ? 0 : f[(int) (address & FRAME_MASK)];
+    }
+
+    public void write64(long address, long value) {
+        check(address, 8);
+        if ((address & FRAME_MASK) <= FRAME_SIZE - 8) {
+            LONG_LE.set(frame(address), (int) (address & FRAME_MASK), value);
+        } else {
+            writeSlow(address, value, 8);
+        }
+    }
+
+    public void write32(long address, int value) {
+        check(address, 4);
+        if ((address & FRAME_MASK) <= FRAME_SIZE - 4) {
+            INT_LE.set(frame(address), (int) (address & FRAME_MASK), value);
+        } else {
+            writeSlow(address, value, 4);
+        }
+    }
+
+    public void write16(long address, short value) {
+        check(address, 2);
+        if ((address & FRAME_MASK) <= FRAME_SIZE - 2) {
+            SHORT_LE.set(frame(address), (int) (address & FRAME_MASK), value);
+        } else {
+            writeSlow(address, value, 2);
+        }
+    }
+
+    public void write8(long address, byte value) {
+        check(address, 1);
+        frame(address)[(int) (address & FRAME_MASK)] = value;
+    }
+
+    public void readBytes(long address, byte[] dst, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        check(address, length);
+        int done = 0;
+        while (done < length) {
+            long a = address + done;
+            int inFrame = (int) Math.min(length - done, FRAME_SIZE - (a & FRAME_MASK));
+            byte[] f = frames.get(a >>> FRAME_SHIFT);
+            if (f == null) {
+                java.util.Arrays.fill(dst, offset + done, offset + done + inFrame, (byte) 0);
+            } else {
+                System.arraycopy(f, (int) (a & FRAME_MASK), dst, offset + done, inFrame);
+            }
+            done += inFrame;
+        }
+    }
+
+    public void writeBytes(long address, byte[] src, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        check(address, length);
+        int done = 0;
+        while (done < length) {
+            long a = address + done;
+            int inFrame = (int) Math.min(length - done, FRAME_SIZE - (a & FRAME_MASK));
+            System.arraycopy(src, offset + done, frame(a), (int) (a & FRAME_MASK), inFrame);
+            done += inFrame;
+        }
+    }
+
+    /** Number of 4 KiB frames that have been written to (the simulator's own footprint). */
+    public int allocatedFrames() {
+        return frames.size();
+    }
+
+    private byte[] frame(long address) {
+        long fn = address >>> FRAME_SHIFT;
+        byte[] f = frames.get(fn);
+        if (f == null) {
+            f = new byte[FRAME_SIZE];
+            frames.put(fn, f);
+        }
+        return f;
+    }
+
+    private long readSlow(long address, int length) {
+        long v = 0;
+        for (int i = length - 1; i >= 0; i--) {
+            v = (v << 8) | (read8(address + i) & 0xFF);
+        }
+        return v;
+    }
+
+    private void writeSlow(long address, long value, int length) {
+        for (int i = 0; i < length; i++) {
+            write8(address + i, (byte) (value >>> (8 * i)));
+        }
+    }
+
+    private void check(long address, int length) {
+        if (!inRange(address, length)) {
+            throw new IndexOutOfBoundsException(String.format(
+                    "physical access 0x%x+%d beyond the %d-bit address space", address, length, addressBits));
+        }
+    }
+}

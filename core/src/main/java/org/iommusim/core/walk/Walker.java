@@ -1,0 +1,65 @@
+package org.iommusim.core.walk;
+
+import org.iommusim.core.memory.AccessPurpose;
+import org.iommusim.core.memory.PhysicalMemory;
+
+/**
+ * The one walker: runs any {@link PageTableFormat} from a root table to a leaf, reading one entry per
+ * step and reporting each read to a {@link WalkTrace}. It decides nothing about permissions or input
+ * ranges: those belong to the vendor model, which inspects the returned entries.
+ */
+public final class Walker {
+    private Walker() {
+    }
+
+    /** Walks {@code input} from the root table at {@code root}. */
+    public static WalkResult walk(PhysicalMemory memory, PageTableFormat format, long root, long input, int stage,
+                                  WalkTrace trace) {
+        return walkFrom(memory, format, 0, root, input, stage, trace);
+    }
+
+    /**
+     * Walks from {@code startStep}, whose table is at {@code table}: a paging-structure or walk cache
+     * hit lets a vendor skip the steps above it.
+     */
+    public static WalkResult walkFrom(PhysicalMemory memory, PageTableFormat format, int startStep, long table,
+                                      long input, int stage, WalkTrace trace) {
+        int levels = format.levels();
+        if (startStep < 0 || startStep >= levels) {
+            throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1));
+        }
+        long[] entries = new long[levels];
+        long[] addresses = new long[levels];
+        for (int step = startStep; step < levels; step++) {
+            long entryAddress = format.entryAddress(table, input, step);
+            addresses[step] = entryAddress;
+            int level = format.level(step);
+            if (!memory.inRange(entryAddress, 8)) {
+                return new WalkResult(WalkResult.Status.ABORT, stage, startStep, step, level, entryAddress, 0,
+                        entries, addresses);
+            }
+            long entry = memory.read64(entryAddress, AccessPurpose.PAGE_WALK);
+            trace.reference(stage, level, entryAddress, entry);
+            entries[step] = entry;
+            EntryKind kind = format.classify(entry, step);
+            if (kind == EntryKind.TABLE && step == levels - 1) {
+                kind = EntryKind.RESERVED;
+            }
+            switch (kind) {
+                case INVALID:
+                    return new WalkResult(WalkResult.Status.INVALID, stage, startStep, step, level, 0, 0, entries,
+                            addresses);
+                case RESERVED:
+                    return new WalkResult(WalkResult.Status.RESERVED, stage, startStep, step, level, 0, 0, entries,
+                            addresses);
+                case LEAF:
+                    return new WalkResult(WalkResult.Status.OK, stage, startStep, step, level,
+                            format.outputAddress(entry, step), format.pageSize(step), entries, addresses);
+                case TABLE:
+                default:
+                    table = format.nextTable(entry, step);
+            }
+        }
+        throw new AssertionError("unreachable: the last step always ends the walk");
+    }
+}
