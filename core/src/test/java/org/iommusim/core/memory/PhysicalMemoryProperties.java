@@ -1,0 +1,56 @@
+package org.iommusim.core.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class PhysicalMemoryProperties {
+    record Write(long address, byte value) {
+    }
+
+    @Provide
+    Arbitrary<List<Write>> writes() {
+        // Addresses clustered on a few frames so that writes overlap and straddle boundaries.
+        Arbitrary<Long> addr = Arbitraries.longs().between(0, 3 * 4096 + 100).map(a -> a + 0x7_0000_0000L);
+        return Combinators.combine(addr, Arbitraries.bytes()).as(Write::new).list().ofMaxSize(300);
+    }
+
+    @Property
+    void memoryBehavesLikeAByteMap(@ForAll("writes") List<Write> writes) {
+        PhysicalMemory m = new PhysicalMemory();
+        Map<Long, Byte> model = new HashMap<>();
+        for (Write w : writes) {
+            m.write8(w.address(), w.value());
+            model.put(w.address(), w.value());
+        }
+        for (Write w : writes) {
+            long a = w.address();
+            long expected = 0;
+            for (int i = 7; i >= 0; i--) {
+                expected = (expected << 8) | (model.getOrDefault(a + i, (byte) 0) & 0xFF);
+            }
+            assertEquals(expected, m.read64(a), "read64 at " + Long.toHexString(a));
+        }
+    }
+
+    @Property
+    void write64ThenRead64RoundTrips(@ForAll long value, @ForAll("anywhere") long address) {
+        PhysicalMemory m = new PhysicalMemory();
+        m.write64(address, value);
+        assertEquals(value, m.read64(address));
+    }
+
+    @Provide
+    Arbitrary<Long> anywhere() {
+        return Arbitraries.longs().between(0, (1L << 52) - 8);
+    }
+}

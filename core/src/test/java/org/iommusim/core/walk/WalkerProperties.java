@@ -1,0 +1,103 @@
+package org.iommusim.core.walk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.iommusim.core.memory.PhysicalMemory;
+
+/**
+ * The walker against a reference: random formats, random mappings, and the reference is the mapping
+ * list itself.
+ */
+class WalkerProperties {
+    /** Tables live above 2^44; outputs below 2^40, so they never overlap. */
+    static final long ARENA = 1L << 44;
+
+    record Mapping(long pageIndex, long outputIndex, int step) {
+    }
+
+    record Case(RadixFormat format, List<Mapping> mappings, long probeSeed) {
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        Arbitrary<RadixFormat> formats = Combinators.combine(
+                Arbitraries.integers().between(1, 5),
+                Arbitraries.integers().between(2, 9),
+                Arbitraries.integers().between(0, 31))
+                .as((levels, bits, blocks) -> new RadixFormat(levels, bits, 12, blocks));
+        return formats.flatMap(f -> {
+            Arbitrary<Mapping> m = Combinators.combine(
+                    Arbitraries.longs().between(0, (1L << (f.inputBits() - 12)) - 1),
+                    Arbitraries.longs().between(0, (1L << 28) - 1),
+                    Arbitraries.integers().between(0, f.levels() - 1)).as(Mapping::new);
+            return Combinators.combine(m.list().ofMaxSize(40), Arbitraries.longs())
+                    .as((list, seed) -> new Case(f, list, seed));
+        });
+    }
+
+    @Property
+    void walkEqualsTheMappingThatBuiltTheTables(@ForAll("cases") Case c) {
+        PhysicalMemory mem = new PhysicalMemory();
+        RadixFormat f = c.format();
+        RadixTableBuilder b = new RadixTableBuilder(mem, f, ARENA);
+        List<long[]> accepted = new ArrayList<>(); // input base, output base, size, step
+        for (Mapping m : c.mappings()) {
+            int step = (f.blockSteps() & (1 << m.step())) != 0 || m.step() == f.levels() - 1
+                    ? m.step() : f.levels() - 1;
+            long size = f.pageSize(step);
+            long in = (m.pageIndex() << 12) & -size;
+            long out = (m.outputIndex() << 12) & -size;
+            if (b.map(in, out, step)) {
+                accepted.add(new long[] {in, out, size, step});
+            }
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(c.probeSeed());
+        for (long[] a : accepted) {
+            long probe = a[0] + rnd.nextLong(a[2]);
+            WalkResult r = Walker.walk(mem, f, b.root(), probe, 1, WalkTrace.NONE);
+            assertEquals(WalkResult.Status.OK, r.status());
+            assertEquals(a[1] + (probe - a[0]), r.translate(probe));
+            assertEquals(a[2], r.pageSize());
+            assertEquals(a[3], r.step());
+        }
+        for (int i = 0; i < 20; i++) {
+            long probe = rnd.nextLong(1L << f.inputBits());
+            boolean mapped = accepted.stream().anyMatch(a -> probe >= a[0] && probe < a[0] + a[2]);
+            WalkResult r = Walker.walk(mem, f, b.root(), probe, 1, WalkTrace.NONE);
+            assertEquals(mapped, r.ok(), "probe 0x" + Long.toHexString(probe));
+        }
+    }
+
+    @Property
+    void randomBytesInTablesNeverThrow(@ForAll("formatsOnly") RadixFormat f, @ForAll long seed) {
+        PhysicalMemory mem = new PhysicalMemory(40);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        // Garbage tables whose pointers land mostly inside a small region, sometimes beyond memory.
+        for (int i = 0; i < 64; i++) {
+            long a = rnd.nextLong(16) * 4096 + rnd.nextInt(512) * 8L;
+            long v = rnd.nextBoolean() ? rnd.nextLong() : (rnd.nextLong(16) * 4096) | (rnd.nextLong() & 3);
+            mem.write64(a, v);
+        }
+        for (int i = 0; i < 50; i++) {
+            WalkResult r = Walker.walk(mem, f, rnd.nextLong(16) * 4096, rnd.nextLong(), 1, WalkTrace.NONE);
+            if (r.ok()) {
+                assertEquals(0, r.address() & (r.pageSize() - 1), "outputs are page aligned");
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<RadixFormat> formatsOnly() {
+        return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.integers().between(2, 9),
+                Arbitraries.integers().between(0, 31)).as((l, b, s) -> new RadixFormat(l, b, 12, s));
+    }
+}
