@@ -1,0 +1,74 @@
+package org.iommusim.bench;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The floors translation costs are measured against: the cheapest possible primitive-keyed lookup,
+ * and the cheapest possible chain of 24 dependent loads (a 4-over-4 nested walk's reference count).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class FloorBenchmarks {
+    static final int KEYS = 1024;
+
+    private final LongLongHashMap map = new LongLongHashMap();
+    private long[] keys;
+    private int next;
+
+    /** 24 chains through memory laid out like nested walk tables: each load's value is the next index. */
+    private long[] chain;
+
+    @Setup
+    public void setup() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        keys = new long[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+            keys[i] = (rnd.nextLong(1L << 36) << 12) | 1;   // page numbers with a tag, like an IOTLB key
+            map.put(keys[i], i);
+        }
+        // 24 tables of 512 entries; entry p[t] in table t holds the index of p[t+1] in table t+1.
+        chain = new long[24 * 512];
+        int[] p = new int[24];
+        for (int t = 0; t < 24; t++) {
+            p[t] = t * 512 + rnd.nextInt(512);
+        }
+        for (int t = 0; t < 23; t++) {
+            chain[p[t]] = p[t + 1];
+        }
+        start = p[0];
+    }
+
+    private int start;
+
+    @Benchmark
+    public long mapGet() {
+        long k = keys[next++ & (KEYS - 1)];
+        return map.get(k);
+    }
+
+    @Benchmark
+    public long chase24() {
+        long i = start;
+        for (int n = 0; n < 24; n++) {
+            i = chain[(int) i];
+        }
+        return i;
+    }
+}
