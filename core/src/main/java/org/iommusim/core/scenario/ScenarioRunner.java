@@ -74,6 +74,11 @@ public final class ScenarioRunner {
         this.verbose = verbose;
     }
 
+    /** The machine the last run left (for replaying a trace on a machine a script set up). */
+    public Optional<Iommu> machine() {
+        return Optional.ofNullable(iommu);
+    }
+
     /** Runs the file at {@code path}; an unreadable file is malformed. */
     public int run(Path path) {
         String content;
