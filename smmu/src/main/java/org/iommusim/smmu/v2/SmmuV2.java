@@ -72,7 +72,8 @@ public final class SmmuV2 implements Iommu {
         this.streamIdBits = idr0.numsidb();
         this.groups = idr0.sms() ? Math.min(idr0.numsmrg(), GlobalRegisters.MAX_MAPPING_GROUPS)
                 : Math.min(1 << streamIdBits, GlobalRegisters.MAX_MAPPING_GROUPS);
-        this.numcb = Math.min(idr1.numcb(), GlobalRegisters.MAX_CONTEXT_BANKS);
+        // A context bank needs a page in the context-bank half (section 8.1).
+        this.numcb = Math.min(Math.min(idr1.numcb(), GlobalRegisters.MAX_CONTEXT_BANKS), map.numPage());
         this.granules = (idr2.granuleSupported(12) ? 1 : 0) | (idr2.granuleSupported(14) ? 2 : 0)
                 | (idr2.granuleSupported(16) ? 4 : 0);
         this.smr = new int[groups];

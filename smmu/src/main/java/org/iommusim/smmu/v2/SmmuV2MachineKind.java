@@ -74,6 +74,11 @@ public final class SmmuV2MachineKind implements MachineKind {
             throw new MachineConfigException("IDR1.NUMS2CB (" + id1.nums2cb() + ") exceeds IDR1.NUMCB ("
                     + id1.numcb() + ")");
         }
+        int numPage = 1 << (id1.numpagendxb() + 1);
+        if (id1.numcb() > numPage) {
+            throw new MachineConfigException("IDR1.NUMCB (" + id1.numcb() + ") exceeds the " + numPage
+                    + " context bank pages IDR1.NUMPAGENDXB provides");
+        }
         if (id0.nts() && !(id0.s1ts() && id0.s2ts())) {
             throw new MachineConfigException("IDR0.NTS requires IDR0.S1TS and IDR0.S2TS");
         }
