@@ -86,10 +86,6 @@ public final class SmmuV2 implements Iommu {
         this.unit = new TranslationUnit(this, memory);
     }
 
-    public SmmuV2Config config() {
-        return config;
-    }
-
     public AddressMap addressMap() {
         return map;
     }

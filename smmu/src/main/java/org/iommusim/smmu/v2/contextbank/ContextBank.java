@@ -70,22 +70,6 @@ public final class ContextBank {
         return cba2r;
     }
 
-    public int fsr() {
-        return fsr;
-    }
-
-    public long far() {
-        return far;
-    }
-
-    public int fsynr0() {
-        return fsynr0;
-    }
-
-    public long ipafar() {
-        return ipafar;
-    }
-
     public int cbfrsynra() {
         return cbfrsynra;
     }

@@ -75,11 +75,6 @@ public record StageOneControl(VmsaFormat format, long table) {
         }
     }
 
-    /** The input of a stage-1 region is the VA with its top bits removed (TTBR1 addresses are negative). */
-    public long walkInput(long va) {
-        return format.inputBits() == 64 ? va : va & ((1L << format.inputBits()) - 1);
-    }
-
     /** A translation fault at the start of the walk, for a region that cannot be walked. */
     public static WalkResult unusable(int stage) {
         return new WalkResult(WalkResult.Status.INVALID, stage, 0, 0, 0, 0, 0, new long[1], new long[1]);

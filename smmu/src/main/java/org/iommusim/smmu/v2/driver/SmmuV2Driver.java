@@ -180,7 +180,10 @@ public final class SmmuV2Driver {
         }
     }
 
-    /** Maps and needs no maintenance (the entry was invalid, and invalid entries are never cached). */
+    /**
+     * Writes the leaf. Filling an invalid entry needs no TLB maintenance (faults are never cached);
+     * replacing a valid one does ({@link #unmap} first, or {@link #invalidate} after).
+     */
     public void map(Domain d, long iova, long output, long size, int permissions) {
         d.table().map(iova, output, size, permissions, true);
     }

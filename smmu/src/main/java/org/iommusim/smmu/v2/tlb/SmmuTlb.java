@@ -102,8 +102,4 @@ public final class SmmuTlb {
     public long maintenanceOperations() {
         return maintenanceOperations;
     }
-
-    public int size() {
-        return cache.size();
-    }
 }
