@@ -283,4 +283,27 @@ class SmmuV2Properties {
         smmu.statistics();
         smmu.capabilities();
     }
+
+    @Property(tries = 150)
+    void anyAcceptedIdValuesWithRandomWritesNeverThrow(@ForAll int idr0, @ForAll int idr1, @ForAll int idr2,
+                                                       @ForAll("registerWrites") long[] writes) {
+        SmmuV2Config config;
+        try {
+            config = SmmuV2MachineKind.configure(Map.of("idr0", Integer.toUnsignedString(idr0),
+                    "idr1", Integer.toUnsignedString(idr1), "idr2", Integer.toUnsignedString(idr2)));
+        } catch (org.iommusim.core.iommu.MachineConfigException e) {
+            return; // refused as a configuration error: nothing to run
+        }
+        SmmuV2 smmu = new SmmuV2(new PhysicalMemory(), config);
+        long cbBase = smmu.addressMap().contextBankBase();
+        for (int i = 0; i < writes.length; i += 2) {
+            // Half the writes aimed at the context-bank half of this geometry.
+            long off = (i & 2) == 0 ? writes[i] : cbBase + Math.floorMod(writes[i], cbBase) & ~3L;
+            smmu.mmioWrite(off, 4, writes[i + 1]);
+            smmu.mmioRead(off, 8);
+            smmu.translate(new TranslationRequest((int) (writes[i + 1] >>> 48) & 0xFF, TranslationRequest.NO_PASID,
+                    writes[i + 1] >>> 8, Access.values()[i % 3], (i & 4) != 0));
+        }
+        assertTrue(smmu.capabilities().containsKey("IDR0.NUMSMRG"));
+    }
 }
