@@ -27,7 +27,7 @@ import org.iommusim.smmu.v2.tlb.SmmuTlb;
  * An Arm SMMUv2 (Arm IHI 0062, SMMU architecture version 2): the global register space (GR0, GR1), one
  * page of registers per translation context bank, stream matching, and translation by stage-1,
  * stage-2 and nested context banks over VMSAv8-64 tables with a VMID/ASID-tagged TLB. The register
- * map follows chapter 8; {@link TranslationUnit} follows the transaction flow of chapter 2.
+ * map follows chapter 8; {@link TranslationUnit} follows the transaction flow of section 2.1.
  *
  * <p>Software programs it only through {@link #mmioWrite} and the physical memory its tables live in.
  */
@@ -327,7 +327,7 @@ public final class SmmuV2 implements Iommu {
         return (va << 8) >> 8;
     }
 
-    // ---- global faults (Arm IHI 0062 section 3.4, sGFSR 9.6.14) ----
+    // ---- global faults (Arm IHI 0062 section 3.8, sGFSR 9.6.15) ----
 
     /** Records a global fault: the first fills sGFSR, sGFAR, sGFSYNR0-1; later ones only set MULTI. */
     void recordGlobalFault(GlobalFault fault, long address, int syndrome0, int streamId) {

@@ -30,8 +30,8 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
 import org.iommusim.smmu.vmsa.VmsaPermissions;
 
 /**
- * The path of one client transaction through the SMMU (Arm IHI 0062 section 2.3 stream mapping,
- * section 2.4 translation contexts and nesting, chapter 3 faults):
+ * The path of one client transaction through the SMMU (Arm IHI 0062 section 2.1 and its Figures
+ * 2-3 to 2-5, section 2.3 context determination, section 2.6 translation contexts, chapter 3 faults):
  *
  * <ol>
  * <li>sCR0.CLIENTPD set: bypass.</li>

@@ -215,7 +215,8 @@ class SmmuV2Properties {
         Domain d;
         if (nested) {
             Domain s2 = driver.allocateStage2(g, 40, g == Granule.GRANULE_4K ? 1 : 2);
-            d = driver.allocateNested(s2, g, 48, TableMemory.physical(smmu.memory()), new Allocator(0x2000_0000L, 1 << 24));
+            d = driver.allocateNested(s2, g, 48, TableMemory.physical(smmu.memory()),
+                    new Allocator(0x2000_0000L, 1 << 24));
             // Stage-2 root gets junk too.
             for (int i = 0; i < 16; i++) {
                 smmu.memory().write64(s2.table().root() + 8L * i, junk[i] ^ junk[63 - i]);

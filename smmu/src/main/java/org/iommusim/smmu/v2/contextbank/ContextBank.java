@@ -96,7 +96,7 @@ public final class ContextBank {
     }
 
     /**
-     * Records a context fault (Arm IHI 0062 section 3.5): the first one fills FSR, FAR, FSYNR0, IPAFAR
+     * Records a context fault (Arm IHI 0062 sections 3.3, 3.5 and 3.7): the first one fills FSR, FAR, FSYNR0, IPAFAR
      * and CBFRSYNRA; while one is outstanding, a later one only sets FSR.MULTI.
      */
     public void recordFault(ContextFault fault, long faultAddress, int syndrome, long ipa, int streamId) {

@@ -3,7 +3,7 @@ package org.iommusim.smmu.v2.contextbank;
 import org.iommusim.core.bits.Bits;
 
 /**
- * CBARn (Arm IHI 0062 section 10.6.1): what kind of translation context bank n performs. TYPE[17:16]:
+ * CBARn (Arm IHI 0062 section 10.2.1): what kind of translation context bank n performs. TYPE[17:16]:
  * stage 2; stage 1 with stage 2 bypass; stage 1 with stage 2 fault; stage 1 followed by stage 2
  * (nested), in which case CBNDX[15:8] names the stage-2 context bank. VMID[7:0] tags the bank's TLB
  * entries unless sCR0.VMID16EN selects CBA2R.VMID16.

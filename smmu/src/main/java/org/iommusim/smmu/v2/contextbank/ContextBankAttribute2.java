@@ -3,7 +3,7 @@ package org.iommusim.smmu.v2.contextbank;
 import org.iommusim.core.bits.Bits;
 
 /**
- * CBA2Rn (Arm IHI 0062 section 10.6.3, SMMUv2 only): VA64[0] selects the AArch64 (VMSAv8-64)
+ * CBA2Rn (Arm IHI 0062 section 10.2.2, SMMUv2 only): VA64[0] selects the AArch64 (VMSAv8-64)
  * descriptor format; VMID16[31:16] is the 16-bit VMID used while sCR0.VMID16EN is set.
  */
 public final class ContextBankAttribute2 {

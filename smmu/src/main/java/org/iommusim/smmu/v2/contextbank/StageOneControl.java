@@ -8,8 +8,8 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
 
 /**
  * The stage-1 translation controls of an AArch64 (CBA2R.VA64 = 1) context bank: TCR (Arm IHI 0062
- * section 16.5.4, the TCR_EL1 layout: T0SZ[5:0], EPD0[7], TG0[15:14], T1SZ[21:16], A1[22], EPD1[23],
- * TG1[31:30]), TCR2 (section 16.5.5: PASize[2:0], AS[4]) and TTBR0/TTBR1 (section 16.5.7: ASID[63:48],
+ * section 16.5, SMMU_CBn_TCR, the TCR_EL1 layout: T0SZ[5:0], EPD0[7], TG0[15:14], T1SZ[21:16], A1[22], EPD1[23],
+ * TG1[31:30]), SMMU_CBn_TCR2 (section 16.5: PASize[2:0], AS[4]) and SMMU_CBn_TTBR0/1 (section 16.5: ASID[63:48],
  * BADDR[47:x]). Chooses the TTBR for an input address and builds its {@link VmsaFormat}.
  *
  * @param format the table format, null when the selected region cannot be walked (EPDn set, TxSZ or

@@ -7,8 +7,8 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
 
 /**
  * The stage-2 translation controls of an AArch64 context bank: TCR in the VTCR layout (Arm IHI 0062
- * section 17.5.4: T0SZ[5:0], SL0[7:6], TG0[15:14], PS[18:16]; bit 31 is ignored, since Linux sets it)
- * and TTBR0 (section 17.5.6: BADDR[47:x]).
+ * section 17.3, SMMU_CBn_TCR: T0SZ[5:0], SL0[7:6], TG0[15:14], PS[18:16]; bit 31 is ignored, since Linux sets it)
+ * and TTBR0 (section 17.3: BADDR[47:x]).
  *
  * @param format the table format, null when T0SZ/SL0/TG0/PS are reserved or inconsistent (a
  *               translation fault)

@@ -15,8 +15,8 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
 import org.iommusim.smmu.vmsa.VmsaPermissions;
 
 /**
- * Stage 2 of one transaction through a stage-2 context bank (Arm IHI 0062 chapter 17, section 2.4 on
- * nesting): translates IPAs (the stage-1 table entry addresses and the stage-1 output, or the input of
+ * Stage 2 of one transaction through a stage-2 context bank (Arm IHI 0062 chapter 17; sections 2.1 and 2.6
+ * on nesting): translates IPAs (the stage-1 table entry addresses and the stage-1 output, or the input of
  * a stage-2-only context) through the SMMU TLB's stage-2 entries, walking the bank's tables on a miss,
  * and checks the access flag and S2AP/XN permissions. A table fetch needs read permission; the final
  * IPA needs the transaction's access. A refused translation comes back {@link WalkResult.Status#DENIED}

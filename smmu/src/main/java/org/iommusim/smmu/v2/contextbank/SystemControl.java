@@ -1,6 +1,6 @@
 package org.iommusim.smmu.v2.contextbank;
 
-/** SCTLR, the context bank system control register (Arm IHI 0062 sections 16.5.1 and 17.5.1): its bits. */
+/** SCTLR, the context bank system control register (Arm IHI 0062 sections 16.5 and 17.3, SMMU_CBn_SCTLR): its bits. */
 public final class SystemControl {
     private SystemControl() {
     }

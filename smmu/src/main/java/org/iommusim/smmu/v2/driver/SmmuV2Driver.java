@@ -29,7 +29,7 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
  * arm-smmu driver does (probe from IDR0-2; reset; per-domain CBA2R, CBAR, TCR2, TCR, TTBR, MAIR,
  * SCTLR; S2CR before SMR; TLB maintenance followed by a sync and a TLBSTATUS/sTLBGSTATUS poll). Unlike
  * Linux it also attaches nested contexts (CBAR type 3 naming a stage-2 bank), as Arm IHI 0062 section
- * 2.4 describes and a hypervisor would.
+ * 2.1 (Figure 2-5) describes and a hypervisor would.
  *
  * <p>Stage-1 banks are allocated from IDR1.NUMS2CB upward (ASID = bank index), stage-2 banks from 0
  * (VMID = bank index + 1); a nested stage-1 bank uses its stage-2 bank's VMID.

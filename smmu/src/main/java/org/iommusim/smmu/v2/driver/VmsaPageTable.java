@@ -64,7 +64,8 @@ public final class VmsaPageTable {
         long address = format.entryAddress(table, iova, target);
         long attributes = leafAttributes(permissions, unprivileged);
         boolean page = format.level(target) == 3;
-        memory.write64(address, page ? VmsaDescriptor.page(output, attributes) : VmsaDescriptor.block(output, attributes));
+        memory.write64(address, page ? VmsaDescriptor.page(output, attributes)
+                : VmsaDescriptor.block(output, attributes));
     }
 
     /** Removes the leaf of {@code size} at {@code iova}; true if there was one. */

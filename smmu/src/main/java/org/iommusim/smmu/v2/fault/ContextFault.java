@@ -1,8 +1,8 @@
 package org.iommusim.smmu.v2.fault;
 
 /**
- * The context faults this model raises, each with its FSR bit (Arm IHI 0062 section 16.5.12 / 17.5.11;
- * fault causes in chapter 3). {@link org.iommusim.core.request.Fault#code()} of a context fault is this
+ * The context faults this model raises, each with its FSR bit (Arm IHI 0062 section 16.5.9, SMMU_CBn_FSR;
+ * fault causes in section 3.7). {@link org.iommusim.core.request.Fault#code()} of a context fault is this
  * bit index, which is what {@code expect fault reason=N} compares.
  */
 public enum ContextFault {

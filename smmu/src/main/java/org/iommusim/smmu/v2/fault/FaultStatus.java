@@ -1,7 +1,7 @@
 package org.iommusim.smmu.v2.fault;
 
 /**
- * FSR, the context bank fault status register (Arm IHI 0062 section 16.5.12). Write-one-to-clear,
+ * FSR, the context bank fault status register (Arm IHI 0062 section 16.5.9, SMMU_CBn_FSR). Write-one-to-clear,
  * except SS and Format, which writes do not change.
  */
 public final class FaultStatus {

@@ -1,8 +1,8 @@
 package org.iommusim.smmu.v2.fault;
 
 /**
- * FSYNR0, the context fault syndrome (Arm IHI 0062 section 17.5.13, stage-2 format; the stage-1 format
- * has the same low fields without NESTED, S1PTWF and S1CBNDX).
+ * FSYNR0, the context fault syndrome (Arm IHI 0062 section 17.3, SMMU_CBn_FSYNR0 in the stage-2 format, and
+ * section 3.5; the stage-1 format of section 16.5 has the same low fields without NESTED, S1PTWF and S1CBNDX).
  */
 public final class FaultSyndrome {
     private FaultSyndrome() {

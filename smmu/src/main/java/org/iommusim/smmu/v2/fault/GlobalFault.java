@@ -1,8 +1,8 @@
 package org.iommusim.smmu.v2.fault;
 
 /**
- * The global faults this model raises, each with its sGFSR bit (Arm IHI 0062 section 9.6.14; causes in
- * section 3.4). A global fault is recorded in sGFSR/sGFAR/sGFSYNR0-1, never in a context bank.
+ * The global faults this model raises, each with its sGFSR bit (Arm IHI 0062 section 9.6.15, SMMU_sGFSR;
+ * causes in section 3.8). A global fault is recorded in sGFSR/sGFAR/sGFSYNR0-1, never in a context bank.
  *
  * <p>They are not FSR bits, so {@link org.iommusim.core.request.Fault#code()} of a global fault is
  * {@link #CODE_BASE} plus the sGFSR bit index (ICF 0x100, USF 0x101, SMCF 0x102, UCBF 0x103), with

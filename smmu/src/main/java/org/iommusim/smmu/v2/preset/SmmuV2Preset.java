@@ -11,11 +11,13 @@ import java.util.Optional;
  * <li>{@code default}: every feature the model implements. IDR0 0x7E011E40: S1TS, S2TS, NTS, SMS,
  * ATOSNS (no ATOS), PTFS = 2 (no AArch32 formats), NUMIRPT 1, NUMSIDB 15, NUMSMRG 64. IDR1 0x30080010:
  * 4 KiB register pages, NUMPAGENDXB 3 (16 pages per half, context bank n at 0x10000 + n * 0x1000),
- * NUMS2CB 8 (banks 0-7 stage 2 only), NUMCB 16. IDR2 0x0000F555: IAS = OAS = UBS = 48 bits, 4K/16K/64K granules, VMID16S.</li>
+ * NUMS2CB 8 (banks 0-7 stage 2 only), NUMCB 16. IDR2 0x0000F555: IAS = OAS = UBS = 48 bits,
+ * 4K/16K/64K granules, VMID16S.</li>
  * <li>{@code mmu500}: the Arm CoreLink MMU-500 r2p1 as integrated in the Intel Stratix 10 / Agilex 7
  * HPS, composed from the per-field reset values Intel publishes for the secure aliases SMMU_SIDR0-2
  * (https://intel.com/content/www/us/en/programmable/hps/stratix-10/pyw1505401882910.html,
- * .../stratix-10/acr1505401883749.html, .../agilex/sii1561682759253.html): IDR0 0xFC013E40 (SES, S1TS,
+ * .../stratix-10/acr1505401883749.html, .../agilex/sii1561682759253.html,
+ * .../agilex/nlb1561682759973.html for SIDR7): IDR0 0xFC013E40 (SES, S1TS,
  * S2TS, NTS, SMS, ATOSNS, PTFS 0, NUMIRPT 1, BTM, NUMSIDB 15, NUMSMRG 64), IDR1 0x40001F20 (4 KiB pages,
  * NUMPAGENDXB 4, NUMS2CB 0, SSDTP 1, NUMSSDNDXB 15, NUMCB 32), IDR2 0x00005555 (4K and 64K granules, no
  * 16K, 48-bit IAS/OAS/UBS, no 16-bit VMIDs), IDR7 0x21 (r2p1). This model does not implement the AArch32

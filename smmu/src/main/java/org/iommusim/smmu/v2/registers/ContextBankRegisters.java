@@ -1,7 +1,7 @@
 package org.iommusim.smmu.v2.registers;
 
 /**
- * Offsets inside one context bank's page, Arm IHI 0062 Table 16-1 (stage-1 format) and Table 17-1
+ * Offsets inside one context bank's page, Arm IHI 0062 section 16.1 (stage-1 format) and section 17.2
  * (stage-2 format).
  */
 public final class ContextBankRegisters {

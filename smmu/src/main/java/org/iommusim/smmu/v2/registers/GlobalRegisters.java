@@ -1,7 +1,8 @@
 package org.iommusim.smmu.v2.registers;
 
 /**
- * Offsets of the global register space, Arm IHI 0062 chapters 9 (GR0, page 0) and 10 (GR1, page 1).
+ * Offsets of the global register space: Arm IHI 0062 section 9.1 (GR0, page 0) and section 10.1
+ * (GR1, page 1).
  * GR0 offsets are relative to the SMMU base; GR1 offsets to the start of page 1.
  */
 public final class GlobalRegisters {

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.iommusim.core.bits.Bits;
 
 /**
- * IDR0 (Arm IHI 0062 section 9.6.3): which translation stages, how streams are mapped, how many SMRs.
+ * IDR0 (Arm IHI 0062 section 9.6.1, SMMU_IDR0): which translation stages, how streams are mapped, how many SMRs.
  *
  * @param value the register as read
  */

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.iommusim.core.bits.Bits;
 
 /**
- * IDR1 (Arm IHI 0062 section 9.6.4): context banks and the register page geometry.
+ * IDR1 (Arm IHI 0062 section 9.6.1, SMMU_IDR1): context banks and the register page geometry.
  *
  * @param value the register as read
  */

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.iommusim.core.bits.Bits;
 
 /**
- * IDR2 (Arm IHI 0062 section 9.6.5): address sizes and the AArch64 translation granules.
+ * IDR2 (Arm IHI 0062 section 9.6.1, SMMU_IDR2): address sizes and the AArch64 translation granules.
  *
  * @param value the register as read
  */

@@ -1,6 +1,6 @@
 package org.iommusim.smmu.v2.registers;
 
-/** sCR0, the global control register (Arm IHI 0062 section 9.6.1): its bits. */
+/** sCR0, the global control register (Arm IHI 0062 section 9.6.3, SMMU_sCR0): its bits. */
 public final class Scr0 {
     private Scr0() {
     }

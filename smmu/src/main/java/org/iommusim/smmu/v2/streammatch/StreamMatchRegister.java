@@ -3,9 +3,9 @@ package org.iommusim.smmu.v2.streammatch;
 import org.iommusim.core.bits.Bits;
 
 /**
- * SMRn, a stream match register (Arm IHI 0062 section 9.6.11), in the format used while
+ * SMRn, a stream match register (Arm IHI 0062 section 9.6.25), in the format used while
  * sCR0.EXIDENABLE is 0: ID[14:0], MASK[30:16], VALID[31]. A MASK bit set makes that StreamID bit
- * "don't care" (section 2.3). Kept as a raw int in the model; these read its fields.
+ * "don't care" (section 2.3.2). Kept as a raw int in the model; these read its fields.
  */
 public final class StreamMatchRegister {
     public static final int VALID = 1 << 31;

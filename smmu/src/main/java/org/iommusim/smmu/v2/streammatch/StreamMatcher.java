@@ -1,8 +1,8 @@
 package org.iommusim.smmu.v2.streammatch;
 
 /**
- * Finds the stream mapping register group of a StreamID (Arm IHI 0062 section 2.3 and its
- * pseudocode). With stream matching (IDR0.SMS = 1) every valid SMR is compared under its mask, and
+ * Finds the stream mapping register group of a StreamID (Arm IHI 0062 section 2.3.2, and
+ * Figure 2-3 in section 2.1). With stream matching (IDR0.SMS = 1) every valid SMR is compared under its mask, and
  * every implemented SMR is checked so that several matches are detected (as IDR1.SMCD = 1 promises).
  * With stream indexing (SMS = 0) the StreamID is the index.
  *

@@ -3,7 +3,7 @@ package org.iommusim.smmu.v2.streammatch;
 import org.iommusim.core.bits.Bits;
 
 /**
- * S2CRn, the stream-to-context register (Arm IHI 0062 section 9.6.12): what happens to a stream whose
+ * S2CRn, the stream-to-context register (Arm IHI 0062 section 9.6.23): what happens to a stream whose
  * SMRn matched (or, with stream indexing, whose StreamID is n). TYPE[17:16] is translation (CBNDX[7:0]
  * names the context bank), bypass, or fault; the reserved TYPE 3 behaves as fault. PRIVCFG[25:24] can
  * override the privilege of the transaction.
