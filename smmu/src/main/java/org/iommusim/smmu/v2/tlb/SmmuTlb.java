@@ -8,8 +8,8 @@ import org.iommusim.core.request.TranslationResult;
 /**
  * The SMMU TLB (Arm IHI 0062 section 2.5 on TLB operation; section 5.4 and the TLBI registers of
  * sections 9.6, 16.5 and 17.3 on maintenance): one set-associative cache of stage-1 (VMID, ASID,
- * VA) and stage-2 (VMID, IPA) translations. An entry stays until a maintenance operation removes it or a fill evicts it, so a
- * driver that forgets to invalidate sees stale translations.
+ * VA) and stage-2 (VMID, IPA) translations. An entry stays until a maintenance operation removes it
+ * or a fill evicts it, so a driver that forgets to invalidate sees stale translations.
  *
  * <p>Key packing, two primitive words: key0 = stage2[40] | privileged[32] | VMID[31:16] | ASID[15:0],
  * key1 = input address / 4 KiB. A page or block bigger than 4 KiB is filled once per 4 KiB page that
