@@ -107,6 +107,18 @@ class SmmuV2DriverTest {
     }
 
     @Test
+    void detachedStreamsAreUnidentifiedAndTheirGroupIsReused() {
+        Domain d = driver.allocateStage2(Granule.GRANULE_64K, 40, 2);
+        driver.map(d, 0, 0x6000_0000L, 0x1_0000, Permissions.READ);
+        int group = driver.attach(4, 0, d);
+        assertEquals(0x6000_0040L, ok(4, 0x40, Access.READ).outputAddress(0x40));
+        driver.detach(group);
+        assertEquals(GlobalFault.USF.code(), fault(4, 0x40, Access.READ).code());
+        assertEquals(group, driver.attach(5, 0, d));
+        assertEquals(0x6000_0040L, ok(5, 0x40, Access.READ).outputAddress(0x40));
+    }
+
+    @Test
     void statisticsCountHitsMissesAndMaintenance() {
         Domain d = driver.allocateStage1(Granule.GRANULE_64K, 42);
         driver.map(d, 0, 0x7000_0000L, 0x1_0000, Permissions.READ);

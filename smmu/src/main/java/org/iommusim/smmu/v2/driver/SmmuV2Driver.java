@@ -157,8 +157,12 @@ public final class SmmuV2Driver {
                 | SystemControl.M | SystemControl.ASIDPNE);
     }
 
-    /** Routes StreamID {@code sid} (under {@code mask}) to the domain: S2CR first, then SMR. */
-    public void attach(int sid, int mask, Domain d) {
+    /**
+     * Routes StreamID {@code sid} (under {@code mask}) to the domain: S2CR first, then SMR.
+     *
+     * @return the stream mapping group used, for {@link #detach}
+     */
+    public int attach(int sid, int mask, Domain d) {
         int group;
         if (idr0.sms()) {
             group = -1;
@@ -178,6 +182,16 @@ public final class SmmuV2Driver {
         if (idr0.sms()) {
             write(GlobalRegisters.SMR + 4 * group, StreamMatchRegister.of(sid, mask, true));
         }
+        return group;
+    }
+
+    /** Undoes {@link #attach}: the SMR invalid first, then S2CR back to fault (Linux with disable_bypass). */
+    public void detach(int group) {
+        if (idr0.sms()) {
+            write(GlobalRegisters.SMR + 4 * group, 0);
+        }
+        write(GlobalRegisters.S2CR + 4 * group, StreamToContext.ofType(StreamToContext.TYPE_FAULT));
+        groupUsed[group] = false;
     }
 
     /**
