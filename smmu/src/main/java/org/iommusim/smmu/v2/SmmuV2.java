@@ -348,10 +348,10 @@ public final class SmmuV2 implements Iommu {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("translations", unit.translations);
         m.put("bypassed", unit.bypassed);
-        CacheStatistics s = tlb.statistics();
-        m.put("tlb.lookups", s.lookups());
-        m.put("tlb.hits", s.hits());
-        m.put("tlb.misses", s.misses());
+        CacheStatistics s = tlb.cacheStatistics();
+        m.put("tlb.lookups", tlb.lookups());
+        m.put("tlb.hits", tlb.hits());
+        m.put("tlb.misses", tlb.lookups() - tlb.hits());
         m.put("tlb.fills", s.fills());
         m.put("tlb.evictions", s.evictions());
         m.put("tlb.invalidations", s.invalidations());

@@ -168,7 +168,8 @@ final class TranslationUnit {
             return contextFault(bank, ContextFault.AFF, 1, walk.level(), va, 0, 0, req, privileged, sid);
         }
         TranslationResult result = new TranslationResult(walk.address(), walk.pageSize(), permissions, 0);
-        smmu.tlb.fillStage1(vmid, asid, privileged, va, walk.pageSize(), result);
+        smmu.tlb.fillStage1(vmid, asid, !VmsaDescriptor.notGlobal(walk.lastEntry()), privileged, va,
+                walk.pageSize(), result);
         if (!result.permits(req.access())) {
             return contextFault(bank, ContextFault.PF, 1, walk.level(), va, 0, 0, req, privileged, sid);
         }
@@ -242,7 +243,8 @@ final class TranslationUnit {
             }
             long size = w.pageSize();
             TranslationResult r = new TranslationResult(w.translate(va) & -size, size, stage2.lastPermissions(), 0);
-            smmu.tlb.fillStage1(vmid, asid, privileged, va, size, r);
+            // No stage-1 leaf, so no nG: the entry is global.
+            smmu.tlb.fillStage1(vmid, asid, true, privileged, va, size, r);
             return r;
         }
         StageOneControl control = StageOneControl.decode(s1, va, smmu.granules, smmu.idr2.iasBits());
@@ -273,7 +275,8 @@ final class TranslationUnit {
         }
         int permissions = s1Permissions & stage2.lastPermissions();
         TranslationResult r = new TranslationResult(n.outputAddress(), n.pageSize(), permissions, 0);
-        smmu.tlb.fillStage1(vmid, asid, privileged, va, n.pageSize(), r);
+        smmu.tlb.fillStage1(vmid, asid, !VmsaDescriptor.notGlobal(n.stage1().lastEntry()), privileged, va,
+                n.pageSize(), r);
         return r;
     }
 

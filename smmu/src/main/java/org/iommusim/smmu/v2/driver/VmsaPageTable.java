@@ -10,7 +10,7 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
  * io-pgtable-arm): maps and unmaps pages and blocks, allocating next-level tables as needed. The format
  * itself (levels, index bits, descriptor decoding) is {@link VmsaFormat}'s; this only writes entries.
  *
- * <p>Leaves are written with AF set. Stage 1: AP[1] set (unprivileged access) unless privileged-only,
+ * <p>Leaves are written with AF set. Stage 1: nG set, AP[1] set (unprivileged access) unless privileged-only,
  * AP[2] set without write permission, UXN and PXN set without execute. Stage 2: S2AP from read/write,
  * XN without execute.
  */
@@ -103,6 +103,8 @@ public final class VmsaPageTable {
         boolean write = (permissions & Permissions.WRITE) != 0;
         boolean exec = (permissions & Permissions.EXEC) != 0;
         if (format.stage() == 1) {
+            // Not global: tagged with the context's ASID, as Linux's io-pgtable writes stage-1 leaves.
+            a |= 1L << VmsaDescriptor.NG;
             if (unprivileged) {
                 a |= 1L << VmsaDescriptor.AP1;
             }
