@@ -307,4 +307,63 @@ class SmmuV2Properties {
         }
         assertTrue(smmu.capabilities().containsKey("IDR0.NUMSMRG"));
     }
+
+    @Property(tries = 40)
+    void blocksEqualReference(@ForAll("granules") Granule g, @ForAll boolean stage2,
+                              @ForAll @Size(min = 1, max = 6) List<@IntRange(max = 63) Integer> blocks,
+                              @ForAll long seed) {
+        SmmuV2 smmu = machine();
+        SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
+        driver.reset();
+        Domain d = stage2 ? driver.allocateStage2(g, 48, g == Granule.GRANULE_4K ? 0 : 1)
+                : driver.allocateStage1(g, 48);
+        long size = 1L << g.levelShift(2);   // 2 MiB, 32 MiB or 512 MiB
+        Map<Long, Mapping> reference = new LinkedHashMap<>();
+        for (int b : blocks) {
+            reference.put((long) b, new Mapping(b, 63 - b, Permissions.READ | Permissions.WRITE));
+        }
+        for (Mapping m : reference.values()) {
+            driver.map(d, m.page() * size, OUTPUT + m.frame() * size, size, m.permissions());
+        }
+        driver.attach(SID, 0, d);
+        check(smmu, reference, size, 0, OUTPUT, seed, stage2 ? 2 : 1);
+    }
+
+    @Property(tries = 40)
+    void remappedPagesStayStaleUntilInvalidated(@ForAll("granules") Granule g, @ForAll("mappings") List<Mapping> list,
+                                                @ForAll boolean byAsid) {
+        SmmuV2 smmu = machine();
+        SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
+        driver.reset();
+        Domain d = driver.allocateStage1(g, 48);
+        long size = g.pageSize();
+        for (Mapping m : list) {
+            driver.map(d, m.page() * size, OUTPUT + m.frame() * size, size, Permissions.READ);
+        }
+        driver.attach(SID, 0, d);
+        for (Mapping m : list) {
+            smmu.translate(TranslationRequest.of(SID, m.page() * size, Access.READ));
+        }
+        // Software rewrites every leaf to the next frame, without maintenance: the TLB keeps the old ones.
+        for (Mapping m : list) {
+            driver.map(d, m.page() * size, OUTPUT + (m.frame() + 1) * size, size, Permissions.READ);
+        }
+        for (Mapping m : list) {
+            TranslationResult r = assertInstanceOf(TranslationResult.class,
+                    smmu.translate(TranslationRequest.of(SID, m.page() * size, Access.READ)));
+            assertEquals(OUTPUT + m.frame() * size, r.pageBase());
+        }
+        if (byAsid) {
+            smmu.mmioWrite(smmu.addressMap().contextBank(d.bank()) + 0x610, 4, d.asid());
+        } else {
+            for (Mapping m : list) {
+                driver.invalidate(d, m.page() * size);
+            }
+        }
+        for (Mapping m : list) {
+            TranslationResult r = assertInstanceOf(TranslationResult.class,
+                    smmu.translate(TranslationRequest.of(SID, m.page() * size, Access.READ)));
+            assertEquals(OUTPUT + (m.frame() + 1) * size, r.pageBase());
+        }
+    }
 }
