@@ -15,24 +15,24 @@ import org.iommusim.smmu.v2.fault.FaultStatus;
 public final class ContextBank {
     private final int index;
 
-    int sctlr;
-    int actlr;
-    int tcr2;
-    long ttbr0;
-    long ttbr1;
-    int tcr;
-    int contextidr;
-    int mair0;
-    int mair1;
-    int fsr;
-    long far;
-    int fsynr0;
-    int fsynr1;
-    long ipafar;
+    private int sctlr;
+    private int actlr;
+    private int tcr2;
+    private long ttbr0;
+    private long ttbr1;
+    private int tcr;
+    private int contextidr;
+    private int mair0;
+    private int mair1;
+    private int fsr;
+    private long far;
+    private int fsynr0;
+    private int fsynr1;
+    private long ipafar;
 
-    int cbar;
-    int cba2r;
-    int cbfrsynra;
+    private int cbar;
+    private int cba2r;
+    private int cbfrsynra;
 
     public ContextBank(int index) {
         this.index = index;
