@@ -87,6 +87,8 @@ final class TranslationUnit {
                 return bypass(req.iova());
             case StreamToContext.TYPE_TRANSLATION:
                 break;
+            case StreamToContext.TYPE_FAULT:
+            case StreamToContext.TYPE_RESERVED:
             default:
                 return globalFault(GlobalFault.ICF, req, false);
         }
@@ -115,8 +117,8 @@ final class TranslationUnit {
                 return stage1Only(bank, req, privileged, sid);
             case ContextBankAttribute.TYPE_S1_TRANS_S2_TRANS:
                 return nestedContext(bank, req, privileged, sid, stage1Capable);
+            case ContextBankAttribute.TYPE_S1_TRANS_S2_FAULT:
             default:
-                // Stage 1 with stage 2 fault.
                 return globalFault(GlobalFault.ICF, req, false);
         }
     }

@@ -11,12 +11,9 @@ public final class SystemControl {
     public static final int AFE = 1 << 2;
     /** Access flag fault disable: a leaf with AF = 0 is used as if AF were 1. */
     public static final int AFFD = 1 << 3;
-    public static final int E = 1 << 4;
     /** Context fault report enable: a context fault aborts the client transaction. */
     public static final int CFRE = 1 << 5;
     public static final int CFIE = 1 << 6;
-    /** Context fault configuration: 1 = stall (not modelled: treated as terminate). */
-    public static final int CFCFG = 1 << 7;
     /** Hit under previous context fault: 0 = terminate transactions while a fault is outstanding. */
     public static final int HUPCF = 1 << 8;
     /** Write implies execute-never (stage 1). */

@@ -85,8 +85,8 @@ public final class SmmuV2Driver {
         }
         write(GlobalRegisters.TLBIALLNSNH, 0xFFFF_FFFF);
         globalSync();
-        int scr0 = (read(GlobalRegisters.SCR0) | Scr0.GFRE | Scr0.GFIE | Scr0.GCFGFRE | Scr0.GCFGFIE | Scr0.USFCFG)
-                & ~Scr0.CLIENTPD;
+        int scr0 = (read(GlobalRegisters.SCR0) | Scr0.GFRE | Scr0.GFIE | Scr0.GCFGFRE | Scr0.GCFGFIE | Scr0.USFCFG
+                | Scr0.VMIDPNE | Scr0.PTM | Scr0.SMCFCFG) & ~Scr0.CLIENTPD;
         write(GlobalRegisters.SCR0, scr0);
     }
 

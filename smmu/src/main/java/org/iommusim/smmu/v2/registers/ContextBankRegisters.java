@@ -10,7 +10,6 @@ public final class ContextBankRegisters {
 
     public static final int SCTLR = 0x000;
     public static final int ACTLR = 0x004;
-    public static final int RESUME = 0x008;
     public static final int TCR2 = 0x010;
     public static final int TTBR0 = 0x020;
     public static final int TTBR1 = 0x028;

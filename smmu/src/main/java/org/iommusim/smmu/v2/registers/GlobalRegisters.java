@@ -11,7 +11,6 @@ public final class GlobalRegisters {
 
     // ---- GR0 (IHI 0062 Table 9-1) ----
     public static final int SCR0 = 0x000;
-    public static final int SCR1 = 0x004;
     public static final int SCR2 = 0x008;
     public static final int SACR = 0x010;
     public static final int IDR0 = 0x020;

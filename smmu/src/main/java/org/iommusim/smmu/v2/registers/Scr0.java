@@ -17,7 +17,6 @@ public final class Scr0 {
     public static final int USFCFG = 1 << 10;
     public static final int VMIDPNE = 1 << 11;
     public static final int PTM = 1 << 12;
-    public static final int FB = 1 << 13;
     /** Stream match conflict fault configuration: 1 = several matching SMRs raise SMCF. */
     public static final int SMCFCFG = 1 << 21;
     /** 16-bit VMIDs: the VMID comes from CBA2R.VMID16 instead of CBAR.VMID. */

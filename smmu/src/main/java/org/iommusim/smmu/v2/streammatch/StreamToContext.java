@@ -14,7 +14,6 @@ public final class StreamToContext {
     public static final int TYPE_FAULT = 2;
     public static final int TYPE_RESERVED = 3;
 
-    public static final int PRIVCFG_DEFAULT = 0;
     public static final int PRIVCFG_UNPRIVILEGED = 2;
     public static final int PRIVCFG_PRIVILEGED = 3;
 
