@@ -119,6 +119,22 @@ class SmmuV2DriverTest {
     }
 
     @Test
+    void aReleasedBankIsReusedWithoutStaleEntries() {
+        Domain first = driver.allocateStage1(Granule.GRANULE_4K, 48);
+        driver.map(first, 0x1000, 0x7000_0000L, 0x1000, Permissions.READ);
+        int group = driver.attach(6, 0, first);
+        assertEquals(0x7000_0000L, ok(6, 0x1000, Access.READ).pageBase());
+        driver.detach(group);
+        driver.release(first);
+        Domain second = driver.allocateStage1(Granule.GRANULE_4K, 48);
+        assertEquals(first.bank(), second.bank());
+        assertEquals(first.asid(), second.asid());
+        driver.map(second, 0x1000, 0x7100_0000L, 0x1000, Permissions.READ);
+        driver.attach(6, 0, second);
+        assertEquals(0x7100_0000L, ok(6, 0x1000, Access.READ).pageBase());
+    }
+
+    @Test
     void statisticsCountHitsMissesAndMaintenance() {
         Domain d = driver.allocateStage1(Granule.GRANULE_64K, 42);
         driver.map(d, 0, 0x7000_0000L, 0x1_0000, Permissions.READ);

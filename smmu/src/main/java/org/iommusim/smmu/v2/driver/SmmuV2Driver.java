@@ -228,6 +228,22 @@ public final class SmmuV2Driver {
         contextSync(d.bank());
     }
 
+    /**
+     * Frees a domain's context bank: SCTLR = 0, then its TLB entries invalidated and synced (TLBIALL on a
+     * stage-1 bank; TLBIVMID for stage 2), so a later domain in the bank starts clean.
+     */
+    public void release(Domain d) {
+        writeCb(d.bank(), SCTLR, 0);
+        if (d.stage() == 1) {
+            writeCb(d.bank(), TLBIALL, 0);
+            contextSync(d.bank());
+        } else {
+            write(GlobalRegisters.TLBIVMID, d.vmid());
+            globalSync();
+        }
+        bankUsed[d.bank()] = false;
+    }
+
     /** Clears the context bank's fault status (the fault handler's last step). */
     public int clearFault(Domain d) {
         int fsr = readCb(d.bank(), FSR);
