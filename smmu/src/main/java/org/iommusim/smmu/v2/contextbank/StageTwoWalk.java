@@ -1,0 +1,120 @@
+package org.iommusim.smmu.v2.contextbank;
+
+import org.iommusim.core.memory.PhysicalMemory;
+import org.iommusim.core.request.Access;
+import org.iommusim.core.request.Permissions;
+import org.iommusim.core.request.TranslationResult;
+import org.iommusim.core.walk.StageTwo;
+import org.iommusim.core.walk.WalkResult;
+import org.iommusim.core.walk.WalkTrace;
+import org.iommusim.core.walk.Walker;
+import org.iommusim.smmu.v2.fault.ContextFault;
+import org.iommusim.smmu.v2.tlb.SmmuTlb;
+import org.iommusim.smmu.vmsa.VmsaDescriptor;
+import org.iommusim.smmu.vmsa.VmsaFormat;
+import org.iommusim.smmu.vmsa.VmsaPermissions;
+
+/**
+ * Stage 2 of one transaction through a stage-2 context bank (Arm IHI 0062 chapter 17; sections 2.1 and 2.6
+ * on nesting): translates IPAs (the stage-1 table entry addresses and the stage-1 output, or the input of
+ * a stage-2-only context) through the SMMU TLB's stage-2 entries, walking the bank's tables on a miss,
+ * and checks the access flag and S2AP/XN permissions. A table fetch needs read permission; the final
+ * IPA needs the transaction's access. A refused translation comes back {@link WalkResult.Status#DENIED}
+ * with {@link #deniedBy()} telling access flag from permission.
+ *
+ * <p>One instance serves one transaction (it remembers the last result and denial); it is built on a TLB
+ * miss only.
+ */
+public final class StageTwoWalk implements StageTwo {
+    private final PhysicalMemory memory;
+    private final SmmuTlb tlb;
+    private final StageTwoControl control;
+    private final boolean enabled;
+    private final boolean accessFlagFaultDisabled;
+    private final int vmid;
+    private final Access access;
+    private final boolean privileged;
+    private ContextFault deniedBy;
+    private int lastPermissions;
+    private TranslationResult lastResult;
+    private long walks;
+
+    public StageTwoWalk(PhysicalMemory memory, SmmuTlb tlb, ContextBank bank, StageTwoControl control, int vmid,
+                        Access access, boolean privileged) {
+        this.memory = memory;
+        this.tlb = tlb;
+        this.control = control;
+        this.enabled = bank.enabled();
+        this.accessFlagFaultDisabled = (bank.sctlr() & SystemControl.AFFD) != 0;
+        this.vmid = vmid;
+        this.access = access;
+        this.privileged = privileged;
+    }
+
+    @Override
+    public WalkResult translate(long ipa, boolean tableFetch, WalkTrace trace) {
+        if (!enabled) {
+            // SCTLR.M = 0: the stage-2 bank passes addresses through.
+            lastPermissions = Permissions.RWX;
+            return WalkResult.cached(2, ipa & ~0xFFFL, 0x1000, 3);
+        }
+        TranslationResult cached = tlb.lookupStage2(vmid, ipa);
+        int needed = tableFetch ? Permissions.READ : access.permission();
+        if (cached != null && (cached.permissions() & needed) == needed) {
+            lastPermissions = cached.permissions();
+            return WalkResult.cached(2, cached.pageBase(), cached.pageSize(), 3);
+        }
+        return walk(ipa, tableFetch, trace);
+    }
+
+    /** Walks the stage-2 tables for {@code ipa} without looking in the TLB first, and fills it. */
+    public WalkResult walk(long ipa, boolean tableFetch, WalkTrace trace) {
+        VmsaFormat format = control.format();
+        if (format == null || !format.inputFits(ipa)) {
+            return StageOneControl.unusable(2);
+        }
+        walks++;
+        WalkResult walk = Walker.walk(memory, format, control.table(), ipa, 2, trace);
+        if (!walk.ok()) {
+            return walk;
+        }
+        long leaf = walk.lastEntry();
+        if (!VmsaDescriptor.accessFlag(leaf) && !accessFlagFaultDisabled) {
+            deniedBy = ContextFault.AFF;
+            return walk.denied();
+        }
+        int permissions = VmsaPermissions.stage2(leaf, privileged, false, false);
+        lastResult = new TranslationResult(walk.address(), walk.pageSize(), permissions, 0);
+        tlb.fillStage2(vmid, ipa, walk.pageSize(), lastResult);
+        int needed = tableFetch ? Permissions.READ : access.permission();
+        if ((permissions & needed) != needed) {
+            deniedBy = ContextFault.PF;
+            return walk.denied();
+        }
+        lastPermissions = permissions;
+        return walk;
+    }
+
+    /** Why the last DENIED result was refused: {@link ContextFault#AFF} or {@link ContextFault#PF}. */
+    public ContextFault deniedBy() {
+        return deniedBy;
+    }
+
+    /** The permissions stage 2 granted in its last successful translation. */
+    public int lastPermissions() {
+        return lastPermissions;
+    }
+
+    /** The result of the last walk that reached a leaf with its access flag set. */
+    public TranslationResult lastResult() {
+        return lastResult;
+    }
+
+    public long walks() {
+        return walks;
+    }
+
+    public VmsaFormat format() {
+        return control.format();
+    }
+}
