@@ -52,7 +52,12 @@ public final class Translator {
     private final Cap cap;
     private final Ecap ecap;
     private final VtdCaches caches;
-    private final int haw;
+    /**
+     * Host address width: pointer and address bits at or above it are reserved. Fixed at 52, the
+     * architectural maximum; a machine with less memory turns pointers beyond it into access errors.
+     */
+    public static final int HOST_ADDRESS_WIDTH = 52;
+    private final int haw = HOST_ADDRESS_WIDTH;
     private final SecondStageWalk secondStage;
     private final FirstStageFormat[] firstStageFormats = new FirstStageFormat[6];
     private final SecondStageFormat[] secondStageFormats = new SecondStageFormat[6];
@@ -75,7 +80,6 @@ public final class Translator {
         this.cap = cap;
         this.ecap = ecap;
         this.caches = caches;
-        this.haw = Math.min(memory.addressBits(), 52);
         this.secondStage = new SecondStageWalk(memory, caches.secondStage);
         for (int levels = 4; levels <= 5; levels++) {
             firstStageFormats[levels] = new FirstStageFormat(levels, haw, cap.firstStage1GPages());
