@@ -21,6 +21,9 @@ import org.iommusim.vtd.registers.Ecap;
  * (entries; 0 disables a cache) and {@code cache_policy=lru|fifo|random}.
  */
 public final class VtdMachineKind implements MachineKind {
+    /** The fixed registers end with the page-request event registers at 0xEC. */
+    private static final long FIRST_FREE_OFFSET = 0xF0;
+
     @Override
     public String name() {
         return "vtd";
@@ -109,7 +112,7 @@ public final class VtdMachineKind implements MachineKind {
         long fro = c.faultRecordingOffset();
         long froEnd = fro + 16L * c.faultRecordCount();
         long iro = e.iotlbRegisterOffset();
-        if (fro < 0x100 || iro < 0x100 || (iro < froEnd && fro < iro + 16)) {
+        if (fro < FIRST_FREE_OFFSET || iro < FIRST_FREE_OFFSET || (iro < froEnd && fro < iro + 16)) {
             throw new MachineConfigException(String.format(
                     "CAP.FRO (0x%x, %d records) and ECAP.IRO (0x%x) overlap each other or the fixed registers",
                     fro, c.faultRecordCount(), iro));

@@ -138,21 +138,28 @@ public final class FaultRecorder {
     }
 
     private boolean pendingFault() {
+        return firstPending() >= 0;
+    }
+
+    /** FSTS.FRI: the oldest pending record, searching round-robin from the first one recorded. */
+    private int firstPending() {
         for (int i = 0; i < count; i++) {
-            if (Bits.bit(records[2 * i + 1], FRCD_HI_F)) {
-                return true;
+            int slot = (fri + i) % count;
+            if (Bits.bit(records[2 * slot + 1], FRCD_HI_F)) {
+                return slot;
             }
         }
-        return false;
+        return -1;
     }
 
     // ---- registers ----
 
     public int readStatus() {
         int v = status;
-        if (pendingFault()) {
+        int first = firstPending();
+        if (first >= 0) {
             v |= FSTS_PPF;
-            v = (int) Bits.withField(v, FSTS_FRI_HI, FSTS_FRI_LO, fri);
+            v = (int) Bits.withField(v, FSTS_FRI_HI, FSTS_FRI_LO, first);
         }
         return v;
     }
