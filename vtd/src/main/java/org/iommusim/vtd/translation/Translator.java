@@ -67,8 +67,15 @@ public final class Translator {
     private boolean scalable;
     private long rootTable;
 
+    /** A translated address here is refused: it is the interrupt address range (section 3.15). */
+    public static final long INTERRUPT_RANGE_FIRST = 0xFEE0_0000L;
+    public static final long INTERRUPT_RANGE_LAST = 0xFEEF_FFFFL;
+
     private FaultReason lastReason;
     private boolean fpd;
+    private boolean passedThrough;
+    /** The stage that produced the output address of the current translation. */
+    private int outputStage;
 
     private long firstStageWalks;
     private long secondStageWalks;
@@ -137,16 +144,26 @@ public final class Translator {
     public Translation translate(TranslationRequest request) {
         lastReason = null;
         fpd = false;
+        passedThrough = false;
         if (!enabled) {
             return passThrough(request.iova());
         }
         // Execute-Requested travels in the PASID TLP prefix: without a PASID a request cannot carry it.
         Access access = request.access() == Access.EXEC && !request.hasPasid() ? Access.READ : request.access();
-        return scalable ? scalableMode(request, access) : legacyMode(request, access);
+        Translation t = scalable ? scalableMode(request, access) : legacyMode(request, access);
+        if (t instanceof TranslationResult r && !passedThrough) {
+            long out = r.outputAddress(request.iova());
+            if (out >= INTERRUPT_RANGE_FIRST && out <= INTERRUPT_RANGE_LAST) {
+                return fault(scalable ? FaultReason.SM_INTERRUPT_ADDR : FaultReason.INTERRUPT_ADDR, outputStage,
+                        Fault.NO_LEVEL, request.iova());
+            }
+        }
+        return t;
     }
 
     private TranslationResult passThrough(long iova) {
         passThrough++;
+        passedThrough = true;
         return new TranslationResult(iova & ~0xFFFL, 4096, Permissions.RWX, 0);
     }
 
@@ -209,6 +226,7 @@ public final class Translator {
             return passThrough(iova);
         }
         int did = ctx.domainId();
+        outputStage = 2;
         IotlbEntry hit = caches.iotlb.lookup(did, -1, iova);
         if (hit != null && usable(hit, hit.user(), access)) {
             return hit.user();
@@ -406,6 +424,7 @@ public final class Translator {
 
     private Translation secondStageOnly(PasidEntry pe, int pasid, long iova, Access access) {
         int did = pe.domainId();
+        outputStage = 2;
         IotlbEntry hit = caches.iotlb.lookup(did, pasid, iova);
         if (hit != null && usable(hit, hit.user(), access)) {
             return hit.user();
@@ -440,6 +459,7 @@ public final class Translator {
     private Translation firstStage(PasidEntry pe, int pasid, long iova, Access access, boolean privileged,
                                    boolean nested) {
         int did = pe.domainId();
+        outputStage = nested ? 2 : 1;
         FirstStageFormat format = firstStageFormats[pe.firstStagePagingMode() == PasidEntry.FLPM_5LEVEL ? 5 : 4];
         if (!format.canonical(iova)) {
             return fault(FaultReason.FS_NON_CANONICAL, 1, Fault.NO_LEVEL, iova);
