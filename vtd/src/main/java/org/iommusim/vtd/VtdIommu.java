@@ -48,6 +48,9 @@ public final class VtdIommu implements Iommu {
     public static final int IVA_AM_HI = 5, IVA_AM_LO = 0;
     public static final int IVA_IH = 6;
 
+    /** The register block is one 4 KiB page; offsets beyond it reach nothing. */
+    public static final long REGISTER_BLOCK_SIZE = 0x1000;
+
     private final PhysicalMemory memory;
     private final VtdConfig config;
     private final Cap cap;
@@ -131,7 +134,7 @@ public final class VtdIommu implements Iommu {
     @Override
     public long mmioRead(long offset, int width) {
         Iommu.checkWidth(width);
-        if (offset < 0 || (offset & (width - 1)) != 0) {
+        if (offset < 0 || offset >= REGISTER_BLOCK_SIZE || (offset & (width - 1)) != 0) {
             return 0;
         }
         long qwordOffset = offset & ~7L;
@@ -199,7 +202,7 @@ public final class VtdIommu implements Iommu {
     @Override
     public void mmioWrite(long offset, int width, long value) {
         Iommu.checkWidth(width);
-        if (offset < 0 || (offset & (width - 1)) != 0) {
+        if (offset < 0 || offset >= REGISTER_BLOCK_SIZE || (offset & (width - 1)) != 0) {
             return;
         }
         long qwordOffset = offset & ~7L;
