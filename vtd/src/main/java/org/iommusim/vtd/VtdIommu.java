@@ -280,8 +280,8 @@ public final class VtdIommu implements Iommu {
         gsts = (gsts & ~GlobalCommand.PERSISTENT) | persistent;
         if ((value & GlobalCommand.SRTP) != 0) {
             int ttm = (int) Bits.field(rtaddr, RTADDR_TTM_HI, RTADDR_TTM_LO);
-            boolean scalable = ttm == TTM_SCALABLE && ecap.has(Ecap.SMTS);
-            translator.setRootTable(Bits.extract(rtaddr, 63, 12), scalable);
+            boolean valid = ttm == TTM_LEGACY || (ttm == TTM_SCALABLE && ecap.has(Ecap.SMTS));
+            translator.setRootTable(Bits.extract(rtaddr, 63, 12), ttm == TTM_SCALABLE, valid);
             gsts |= GlobalCommand.SRTP;
             if (cap.enhancedSrtp()) {
                 caches.invalidateAll();

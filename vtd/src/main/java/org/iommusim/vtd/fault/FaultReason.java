@@ -23,6 +23,7 @@ public enum FaultReason {
     PAGING_ENTRY_RSVD(0x0C, "LSL.2 reserved bit set in second-level paging entry", true),
     INTERRUPT_ADDR(0x0E, "LGN.4 output address in the interrupt address range", true),
 
+    SM_INVALID_ROOT_TABLE(0x30, "SRTA.1 invalid RTADDR.TTM (reserved, or scalable mode without ECAP.SMTS)", false),
     SM_TTM_LEGACY_PASID(0x31, "SRTA.2 legacy-mode root table but the request has a PASID", false),
     SM_ROOT_ACCESS(0x38, "SRT.1 error accessing the scalable-mode root entry", false),
     SM_ROOT_P(0x39, "SRT.2 root entry not present", false),

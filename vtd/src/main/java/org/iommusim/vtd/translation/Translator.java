@@ -66,6 +66,7 @@ public final class Translator {
     private boolean enabled;
     private boolean scalable;
     private long rootTable;
+    private boolean rootTableValid = true;
 
     /** A translated address here is refused: it is the interrupt address range (section 3.15). */
     public static final long INTERRUPT_RANGE_FIRST = 0xFEE0_0000L;
@@ -102,10 +103,14 @@ public final class Translator {
         enabled = on;
     }
 
-    /** GCMD.SRTP latched RTADDR: the root table and its mode (RTADDR.TTM). */
-    public void setRootTable(long address, boolean scalableMode) {
+    /**
+     * GCMD.SRTP latched RTADDR: the root table and its mode (RTADDR.TTM). An invalid mode makes every
+     * request fault with SRTA.1 until a valid one is latched.
+     */
+    public void setRootTable(long address, boolean scalableMode, boolean validMode) {
         rootTable = address;
         scalable = scalableMode;
+        rootTableValid = validMode;
     }
 
     public boolean scalableMode() {
@@ -150,6 +155,9 @@ public final class Translator {
         }
         // Execute-Requested travels in the PASID TLP prefix: without a PASID a request cannot carry it.
         Access access = request.access() == Access.EXEC && !request.hasPasid() ? Access.READ : request.access();
+        if (!rootTableValid) {
+            return fault(FaultReason.SM_INVALID_ROOT_TABLE, 0, Fault.NO_LEVEL, request.iova());
+        }
         Translation t = scalable ? scalableMode(request, access) : legacyMode(request, access);
         if (t instanceof TranslationResult r && !passedThrough) {
             long out = r.outputAddress(request.iova());
@@ -548,9 +556,12 @@ public final class Translator {
         updateFirstStageAccessedDirty(s1, startStep, access == Access.WRITE, pe.extendedAccessedFlagEnable());
         if (nested && pe.secondStageAccessDirtyEnable()) {
             secondStage.updateAccessedDirty(stage2.outputWalk, access == Access.WRITE);
+            // The first-stage A/D writes are writes to those table pages: their stage-2 leaves get D.
             for (int s = startStep; s <= s1.step(); s++) {
                 if (stage2.tableWalks[s] != null) {
-                    secondStage.updateAccessedDirty(stage2.tableWalks[s], false);
+                    boolean written = !Bits.bit(s1.entries()[s], FirstStageFormat.A)
+                            || (s == s1.step() && access == Access.WRITE && !Bits.bit(s1.entries()[s], FirstStageFormat.D));
+                    secondStage.updateAccessedDirty(stage2.tableWalks[s], written);
                 }
             }
         }
