@@ -9,6 +9,8 @@ public enum Pgtt {
     NESTED(0b011),
     PASS_THROUGH(0b100);
 
+    /** values() copies its array on every call; the hot path must not allocate. */
+    private static final Pgtt[] ALL = values();
     private final int encoding;
 
     Pgtt(int encoding) {
@@ -21,7 +23,7 @@ public enum Pgtt {
 
     /** The type encoded by {@code field}, or null for a reserved encoding. */
     public static Pgtt of(int field) {
-        for (Pgtt p : values()) {
+        for (Pgtt p : ALL) {
             if (p.encoding == field) {
                 return p;
             }
