@@ -115,4 +115,46 @@ class RobustnessProperties {
         }
         u.statistics();
     }
+
+    /**
+     * Valid root, context and PASID entries for every PGTT (built by the driver), over page tables whose
+     * frames are then overwritten with random words: the walks of both stages, nested included, meet
+     * garbage at every level.
+     */
+    @Property(tries = 200)
+    void randomPageTablesUnderValidEntriesNeverThrow(@ForAll("entries") List<Long> words,
+                                                    @ForAll("requests") List<TranslationRequest> reqs) {
+        VtdIommu u = new VtdIommu(new PhysicalMemory(36), Presets.DEFAULT);
+        org.iommusim.vtd.driver.VtdDriver d = new org.iommusim.vtd.driver.VtdDriver(u, 0x10_0000L, 0x80_0000L);
+        if (!d.init(true)) {
+            throw new AssertionError("init");
+        }
+        long[] next = {0x1000};
+        org.iommusim.vtd.driver.IoPageTable fs = d.newGuestFirstStageTable(4, () -> {
+            long f = next[0];
+            next[0] += 0x1000;
+            return f;
+        }, gpa -> gpa);
+        org.iommusim.vtd.driver.IoPageTable ss = d.newSecondStageTable(4);
+        d.setPasidEntry(8, 1, org.iommusim.vtd.driver.PasidSetup.firstStage(1, fs));
+        d.setPasidEntry(8, 2, org.iommusim.vtd.driver.PasidSetup.secondStage(2, ss));
+        d.setPasidEntry(8, 3, org.iommusim.vtd.driver.PasidSetup.nested(3, fs, ss));
+        d.setPasidEntry(8, 4, new org.iommusim.vtd.driver.PasidSetup(org.iommusim.vtd.pasid.Pgtt.NESTED, 4, fs, ss,
+                true, true, true, true));
+        PhysicalMemory m = u.memory();
+        long[] roots = {fs.root(), ss.root(), 0x1000, 0x2000, 0x3000};
+        for (int f = 0; f < roots.length; f++) {
+            for (int i = 0; i < 512; i++) {
+                long w = words.get((f * 512 + i) % words.size());
+                // steer pointers into the table frames
+                m.write64(roots[f] + 8L * i, (w & 0xFFF) != 0 && (i & 1) == 0
+                        ? (w & 0x8000_0000_0000_0FFFL) | roots[(int) ((w >>> 12) & 0x3) % roots.length] : w);
+            }
+        }
+        for (TranslationRequest r : reqs) {
+            int pasid = 1 + Math.floorMod(r.pasid(), 4);
+            u.translate(new TranslationRequest(8, pasid, r.iova() & 0x7F_FFFF_FFFFL, r.access(), r.privileged()));
+            u.translate(new TranslationRequest(8, pasid, r.iova() & 0x3F_FFFFL, r.access(), r.privileged()));
+        }
+    }
 }

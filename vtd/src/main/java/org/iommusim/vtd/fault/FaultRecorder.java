@@ -93,7 +93,8 @@ public final class FaultRecorder {
         long hi = Bits.withField(0, FRCD_HI_SID_HI, FRCD_HI_SID_LO, request.sourceId() & 0xFFFF);
         hi = Bits.withField(hi, FRCD_HI_FR_HI, FRCD_HI_FR_LO, reason.code());
         hi = Bits.withBit(hi, FRCD_HI_PRIV, request.privileged());
-        hi = Bits.withBit(hi, FRCD_HI_EXE, request.access() == Access.EXEC);
+        // Execute-Requested exists only in the PASID prefix: without a PASID the request was a read.
+        hi = Bits.withBit(hi, FRCD_HI_EXE, request.access() == Access.EXEC && request.hasPasid());
         if (request.hasPasid()) {
             hi = Bits.withBit(hi, FRCD_HI_PP, true);
             hi = Bits.withField(hi, FRCD_HI_PV_HI, FRCD_HI_PV_LO, request.pasid());
