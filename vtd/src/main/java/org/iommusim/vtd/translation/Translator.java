@@ -105,7 +105,7 @@ public final class Translator {
 
     /**
      * GCMD.SRTP latched RTADDR: the root table and its mode (RTADDR.TTM). An invalid mode makes every
-     * request fault with SRTA.1 until a valid one is latched.
+     * request fault with RTA.1 until a valid one is latched.
      */
     public void setRootTable(long address, boolean scalableMode, boolean validMode) {
         rootTable = address;
