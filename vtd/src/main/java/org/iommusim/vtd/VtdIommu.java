@@ -31,8 +31,6 @@ import org.iommusim.vtd.translation.Translator;
 public final class VtdIommu implements Iommu {
     // RTADDR (11.4.6)
     public static final int RTADDR_TTM_HI = 11, RTADDR_TTM_LO = 10;
-    public static final int TTM_LEGACY = 0;
-    public static final int TTM_SCALABLE = 1;
     // CCMD (11.4.7)
     public static final int CCMD_ICC = 63;
     public static final int CCMD_CIRG_HI = 62, CCMD_CIRG_LO = 61;
@@ -75,10 +73,10 @@ public final class VtdIommu implements Iommu {
         this.cap = config.cap();
         this.ecap = config.ecap();
         this.caches = new VtdCaches(config.caches());
-        this.translator = new Translator(memory, cap, ecap, caches);
-        this.faults = new FaultRecorder(cap.faultRecordCount(), cap.mgaw());
+        this.translator = new Translator(memory, cap, ecap, config.ver(), caches);
+        this.faults = new FaultRecorder(cap.faultRecordCount(), cap.largestAgawWidth());
         this.invalidator = new Invalidator(caches);
-        this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator);
+        this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator, translator::scalableMode);
         this.iro = ecap.iotlbRegisterOffset();
         this.fro = cap.faultRecordingOffset();
     }
@@ -171,6 +169,9 @@ public final class VtdIommu implements Iommu {
         }
         if (off == RegisterOffsets.IQA) {
             return queue.readAddress();
+        }
+        if (off == RegisterOffsets.IQER) {
+            return queue.readErrorRecord();
         }
         if (off == iro + RegisterOffsets.IVA_FROM_IRO) {
             return iva;
@@ -279,9 +280,7 @@ public final class VtdIommu implements Iommu {
         }
         gsts = (gsts & ~GlobalCommand.PERSISTENT) | persistent;
         if ((value & GlobalCommand.SRTP) != 0) {
-            int ttm = (int) Bits.field(rtaddr, RTADDR_TTM_HI, RTADDR_TTM_LO);
-            boolean valid = ttm == TTM_LEGACY || (ttm == TTM_SCALABLE && ecap.has(Ecap.SMTS));
-            translator.setRootTable(Bits.extract(rtaddr, 63, 12), ttm == TTM_SCALABLE, valid);
+            translator.setRootTable(Bits.extract(rtaddr, 63, 12), (int) Bits.field(rtaddr, RTADDR_TTM_HI, RTADDR_TTM_LO));
             gsts |= GlobalCommand.SRTP;
             if (cap.enhancedSrtp()) {
                 caches.invalidateAll();
@@ -291,7 +290,14 @@ public final class VtdIommu implements Iommu {
             gsts |= GlobalCommand.SIRTP;
         }
         // WBF completes at once: WBFS reads 0 again.
+        boolean wasEnabled = translator.enabled();
         translator.setEnabled((gsts & GlobalCommand.TE) != 0);
+        if (wasEnabled && !translator.enabled() && ecap.has(Ecap.SMTS)) {
+            caches.invalidateAll(); // translation disable invalidates every cache (section 11.4.4.1)
+        }
+        if ((gsts & (GlobalCommand.TE | GlobalCommand.IRE)) == 0) {
+            faults.resetIndex();
+        }
         queue.setEnabled((gsts & GlobalCommand.QIE) != 0);
     }
 

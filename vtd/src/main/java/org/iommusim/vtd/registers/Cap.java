@@ -88,6 +88,12 @@ public record Cap(long value) {
         return Bits.bit(value, ESRTPS);
     }
 
+    /** Width of the largest adjusted guest address width in SAGAW (30 + 9 * its AW), or 0 if none. */
+    public int largestAgawWidth() {
+        long sagaw = sagaw();
+        return sagaw == 0 ? 0 : 30 + 9 * (63 - Long.numberOfLeadingZeros(sagaw));
+    }
+
     /** Number of domain-ids the unit supports: 2^(4 + 2*ND). */
     public int domainCount() {
         return 1 << (4 + 2 * (int) Bits.field(value, ND_HI, ND_LO));
