@@ -261,6 +261,11 @@ public final class InvalidationQueue {
     /** Performs one descriptor; returns OK or the IQEI value of the error. */
     private int execute(long q0, long q1, long q2, long q3, boolean wide) {
         int type = DescriptorType.of(q0);
+        // Table 26: legacy mode knows types 0x1-0x5 only; device-TLB types need ECAP.DT.
+        if ((!scalableMode.getAsBoolean() && type > DescriptorType.INVALIDATION_WAIT)
+                || ((type == DescriptorType.DEVICE_TLB || type == DescriptorType.PASID_DEVICE_TLB) && !ecap.has(Ecap.DT))) {
+            return IQEI_TYPE;
+        }
         int g = (int) Bits.field(q0, G_HI, G_LO);
         int did = (int) Bits.field(q0, DID_HI, DID_LO);
         boolean upperZero = q2 == 0 && q3 == 0;
