@@ -49,7 +49,6 @@ public final class InvalidationQueue {
     static final int PASID_HI = 51, PASID_LO = 32;
     static final int WAIT_IF = 4;
     static final int WAIT_SW = 5;
-    static final int WAIT_FN = 6;
     static final int WAIT_PD = 7;
     static final int WAIT_DATA_HI = 63, WAIT_DATA_LO = 32;
     static final int WAIT_ADDR_HI = 63, WAIT_ADDR_LO = 2;

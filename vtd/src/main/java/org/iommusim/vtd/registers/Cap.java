@@ -94,11 +94,6 @@ public record Cap(long value) {
         return sagaw == 0 ? 0 : 30 + 9 * (63 - Long.numberOfLeadingZeros(sagaw));
     }
 
-    /** Number of domain-ids the unit supports: 2^(4 + 2*ND). */
-    public int domainCount() {
-        return 1 << (4 + 2 * (int) Bits.field(value, ND_HI, ND_LO));
-    }
-
     /** Every field by its specification name, in bit order. */
     public Map<String, Long> decode() {
         Map<String, Long> m = new LinkedHashMap<>();
