@@ -94,6 +94,11 @@ public record Cap(long value) {
         return sagaw == 0 ? 0 : 30 + 9 * (63 - Long.numberOfLeadingZeros(sagaw));
     }
 
+    /** Width of a domain-id: 4 + 2 * ND bits (higher DID bits in the structures are reserved). */
+    public int domainIdBits() {
+        return 4 + 2 * (int) Bits.field(value, ND_HI, ND_LO);
+    }
+
     /** Every field by its specification name, in bit order. */
     public Map<String, Long> decode() {
         Map<String, Long> m = new LinkedHashMap<>();

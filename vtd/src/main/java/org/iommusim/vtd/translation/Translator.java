@@ -240,7 +240,7 @@ public final class Translator {
             if (!ctx.present()) {
                 return fault(FaultReason.CONTEXT_ENTRY_P, 0, Fault.NO_LEVEL, iova);
             }
-            if (ctx.reservedBitsSet(haw)) {
+            if (ctx.reservedBitsSet(haw) || (ctx.domainId() >>> cap.domainIdBits()) != 0) {
                 return fault(FaultReason.CONTEXT_ENTRY_RSVD, 0, Fault.NO_LEVEL, iova);
             }
             int tt = ctx.translationType();
@@ -386,7 +386,7 @@ public final class Translator {
             if (!pe.present()) {
                 return fault(FaultReason.PASID_ENTRY_P, 0, Fault.NO_LEVEL, iova);
             }
-            if (pe.reservedBitsSet(haw, ecap)) {
+            if (pe.reservedBitsSet(haw, ecap) || (pe.domainId() >>> cap.domainIdBits()) != 0) {
                 return fault(FaultReason.PASID_ENTRY_RSVD, 0, Fault.NO_LEVEL, iova);
             }
             if (!validPasidEntry(pe)) {
