@@ -301,10 +301,23 @@ public final class VtdIommu implements Iommu {
         queue.setEnabled((gsts & GlobalCommand.QIE) != 0);
     }
 
-    /** CCMD (11.4.7): register-based context-cache invalidation. Ignored while queued invalidation is on. */
+    /**
+     * Register-based invalidation exists only on units of major version 5 or lower, only in legacy mode
+     * and only while queued invalidation is off (section 6.5.1); otherwise a request is ignored and
+     * reports granularity 00.
+     */
+    private boolean registerInvalidation() {
+        return ((config.ver() >>> 4) & 0xF) <= 5 && !queue.enabled() && !translator.scalableMode();
+    }
+
+    /** CCMD (11.4.6.1): register-based context-cache invalidation. */
     private void contextCommand(long value) {
-        if (queue.enabled() || !Bits.bit(value, CCMD_ICC)) {
-            ccmd = value & ~(1L << CCMD_ICC);
+        if (!Bits.bit(value, CCMD_ICC)) {
+            ccmd = value;
+            return;
+        }
+        if (!registerInvalidation()) {
+            ccmd = Bits.withField(Bits.withBit(value, CCMD_ICC, false), CCMD_CAIG_HI, CCMD_CAIG_LO, 0);
             return;
         }
         int cirg = (int) Bits.field(value, CCMD_CIRG_HI, CCMD_CIRG_LO);
@@ -323,13 +336,17 @@ public final class VtdIommu implements Iommu {
     }
 
     /**
-     * IOTLB_REG (11.4.8.1): register-based IOTLB invalidation. Page-selective needs CAP.PSI (otherwise it
+     * IOTLB_REG (11.4.6.3): register-based IOTLB invalidation. Page-selective needs CAP.PSI (otherwise it
      * is done domain-selective, and IAIG says so) and IVA.AM within CAP.MAMV (otherwise nothing is done
-     * and IAIG reads 00). Ignored while queued invalidation is on.
+     * and IAIG reads 00).
      */
     private void iotlbCommand(long value) {
-        if (queue.enabled() || !Bits.bit(value, IOTLB_IVT)) {
-            iotlbReg = value & ~(1L << IOTLB_IVT);
+        if (!Bits.bit(value, IOTLB_IVT)) {
+            iotlbReg = value;
+            return;
+        }
+        if (!registerInvalidation()) {
+            iotlbReg = Bits.withField(Bits.withBit(value, IOTLB_IVT, false), IOTLB_IAIG_HI, IOTLB_IAIG_LO, 0);
             return;
         }
         int iirg = (int) Bits.field(value, IOTLB_IIRG_HI, IOTLB_IIRG_LO);
