@@ -38,7 +38,10 @@ public record EventRecord(int type, int streamId, int ssid, long input, long add
     public long dw0() {
         long v = type & 0xFFL;
         if (ssid >= 0) {
-            v |= 1L << 11;
+            // C_BAD_SUBSTREAMID has no SSV: its SubstreamID field is always valid (7.3.8)
+            if (type != EventType.C_BAD_SUBSTREAMID) {
+                v |= 1L << 11;
+            }
             v |= (long) (ssid & 0xFFFFF) << 12;
         }
         return v | ((streamId & 0xFFFF_FFFFL) << 32);
