@@ -1,6 +1,5 @@
 package org.iommusim.smmu.v3.driver;
 
-import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.smmu.v3.cd.CdField;
 import org.iommusim.smmu.v3.cd.ContextDescriptorTable;
 import org.iommusim.smmu.v3.ste.StreamTableEntry;
@@ -13,7 +12,7 @@ import org.iommusim.smmu.vmsa.PhysicalAddressSize;
  * last as a driver must.
  */
 public final class CdTable {
-    private final PhysicalMemory memory;
+    private final DriverMemory memory;
     private final PageAllocator allocator;
     private final int s1Fmt;
     private final int cdMax;
@@ -24,8 +23,8 @@ public final class CdTable {
      *              {@link StreamTableEntry#S1FMT_2LVL_64K}
      * @param cdMax log2 of the number of CDs (S1CDMax), 0 for a single CD
      */
-    public CdTable(PhysicalMemory memory, PageAllocator allocator, int s1Fmt, int cdMax) {
-        this.memory = memory;
+    public CdTable(PageAllocator allocator, int s1Fmt, int cdMax) {
+        this.memory = allocator.memory();
         this.allocator = allocator;
         this.s1Fmt = cdMax == 0 ? StreamTableEntry.S1FMT_LINEAR : s1Fmt;
         this.cdMax = cdMax;

@@ -1,6 +1,5 @@
 package org.iommusim.smmu.v3.driver;
 
-import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.smmu.vmsa.Granule;
 import org.iommusim.smmu.vmsa.VmsaDescriptor;
 import org.iommusim.smmu.vmsa.VmsaFormat;
@@ -20,7 +19,7 @@ public final class IoPageTable {
     public static final int ERANGE = -34;
     public static final int EINVAL = -22;
 
-    private final PhysicalMemory memory;
+    private final DriverMemory memory;
     private final PageAllocator allocator;
     private final int stage;
     private final Granule granule;
@@ -30,12 +29,12 @@ public final class IoPageTable {
     private final int rootBits;
     private final long root;
 
-    public IoPageTable(PhysicalMemory memory, PageAllocator allocator, int stage, Granule granule, int ias,
+    public IoPageTable(PageAllocator allocator, int stage, Granule granule, int ias,
                        int oas) {
         if (stage != 1 && stage != 2 || ias < 32 || ias > 48 || oas < 32 || oas > 48) {
             throw new IllegalArgumentException("unsupported io-pgtable configuration");
         }
-        this.memory = memory;
+        this.memory = allocator.memory();
         this.allocator = allocator;
         this.stage = stage;
         this.granule = granule;

@@ -1,20 +1,22 @@
 package org.iommusim.smmu.v3.driver;
 
-import org.iommusim.core.memory.PhysicalMemory;
-
 /**
- * The host driver's physical memory allocator: hands out zeroed, aligned regions from one window of
- * physical memory, never reusing them (the simulations are short; freed tables are simply dropped).
+ * A driver's memory allocator: hands out zeroed, aligned regions from one window of its address space
+ * (host-physical, or a guest's IPAs), never reusing them (the simulations are short; freed tables are simply dropped).
  */
 public final class PageAllocator {
-    private final PhysicalMemory memory;
+    private final DriverMemory memory;
     private final long limit;
     private long next;
 
-    public PageAllocator(PhysicalMemory memory, long base, long limit) {
+    public PageAllocator(DriverMemory memory, long base, long limit) {
         this.memory = memory;
         this.next = base;
         this.limit = limit;
+    }
+
+    public DriverMemory memory() {
+        return memory;
     }
 
     /** A zeroed region of {@code size} bytes aligned to {@code align} (a power of two). */

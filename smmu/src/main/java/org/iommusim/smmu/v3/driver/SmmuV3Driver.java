@@ -43,6 +43,9 @@ public final class SmmuV3Driver {
         this.smmu = smmu;
         this.memory = smmu.memory();
         this.allocator = allocator;
+        if (allocator.memory().toPhysical(0) != 0) {
+            throw new IllegalArgumentException("the host driver allocates host-physical memory");
+        }
         this.id = new IdRegisters((int) read(RegisterOffsets.IDR0), (int) read(RegisterOffsets.IDR1),
                 (int) read(RegisterOffsets.IDR2), (int) read(RegisterOffsets.IDR3), (int) read(RegisterOffsets.IDR4),
                 (int) read(RegisterOffsets.IDR5), (int) read(RegisterOffsets.IIDR), (int) read(RegisterOffsets.AIDR));

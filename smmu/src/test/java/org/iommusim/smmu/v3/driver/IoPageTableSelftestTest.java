@@ -53,12 +53,12 @@ class IoPageTableSelftestTest {
         SmmuV3 smmu = new SmmuV3(memory, Presets.DEFAULT);
         // tables below 2^32, so every OAS reaches them (they may overlap the identity mappings: only
         // translations are checked, no data moves)
-        PageAllocator allocator = new PageAllocator(memory, 0xC000_0000L, 0xF000_0000L);
+        PageAllocator allocator = new PageAllocator(DriverMemory.physical(memory), 0xC000_0000L, 0xF000_0000L);
         SmmuV3Driver driver = new SmmuV3Driver(smmu, allocator, SmmuV3Driver.StreamTableFormat.LINEAR, 4);
         driver.init();
-        IoPageTable t = new IoPageTable(memory, allocator, stage, g, ias, oas);
+        IoPageTable t = new IoPageTable(allocator, stage, g, ias, oas);
         if (stage == 1) {
-            CdTable cds = new CdTable(memory, allocator, StreamTableEntry.S1FMT_LINEAR, 0);
+            CdTable cds = new CdTable(allocator, StreamTableEntry.S1FMT_LINEAR, 0);
             cds.write(0, 1, t, 0);
             driver.attachStage1(1, cds);
         } else {
