@@ -8,7 +8,7 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
  * A VMSAv8-64 I/O page table built the way Linux's io-pgtable-arm builds one (facts: the io-pgtable-arm
  * source, read for its behaviour only): stage 1 or stage 2, any granule, IAS/OAS from 32 to 48 bits.
  * map() installs a page or block of a supported size, unmap() removes exactly one, iovaToPhys() walks in
- * software. Stage 2 concatenates start-level tables instead of starting at level 0 when up to 16 tables
+ * software (IAS 25 to 48 bits, so every start level can be built). Stage 2 concatenates start-level tables instead of starting at level 0 when up to 16 tables
  * suffice, or when the granule cannot start at level 0.
  *
  * <p>Results follow Linux: 0 on success, {@link #ERANGE} for an address outside IAS/OAS or a size that is
@@ -31,7 +31,7 @@ public final class IoPageTable {
 
     public IoPageTable(PageAllocator allocator, int stage, Granule granule, int ias,
                        int oas) {
-        if (stage != 1 && stage != 2 || ias < 32 || ias > 48 || oas < 32 || oas > 48) {
+        if (stage != 1 && stage != 2 || ias < 25 || ias > 48 || oas < 32 || oas > 48) {
             throw new IllegalArgumentException("unsupported io-pgtable configuration");
         }
         this.memory = allocator.memory();
