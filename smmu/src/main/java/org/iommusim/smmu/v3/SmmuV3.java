@@ -81,7 +81,11 @@ public final class SmmuV3 implements Iommu {
             public void irq(long msiAddress, int msiData) {
                 syncIrqs++;
                 if (msiAddress != 0) {
-                    msiWrites++;
+                    if (memory.inRange(msiAddress, 4)) {
+                        msiWrites++;
+                    } else {
+                        errors.raise(ControlFields.GERROR_MSI_CMDQ_ABT_ERR);
+                    }
                 }
             }
 

@@ -25,7 +25,10 @@ public final class CommandProcessor {
 
     /** What a CMD_SYNC signals besides its MSI write. */
     public interface Completion {
-        /** CS=SIG_IRQ: the MSI was written (or there was none, msiAddress 0: a wired interrupt). */
+        /**
+         * CS=SIG_IRQ: the MSI was written when its address exists (msiAddress 0: a wired interrupt; an
+         * address that does not exist: the MSI is lost, MSI_CMDQ_ABT_ERR).
+         */
         void irq(long msiAddress, int msiData);
 
         /** CS=SIG_SEV. */
