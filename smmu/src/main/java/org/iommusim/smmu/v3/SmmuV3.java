@@ -343,7 +343,8 @@ public final class SmmuV3 implements Iommu {
             }
             return new TranslationResult(request.iova() & ~0xFFFL, 0x1000, Permissions.RWX, 0);
         }
-        return translator.translate(request, strtabBase, strtabBaseCfg, (cr2 & ControlFields.CR2_RECINVSID) != 0);
+        return translator.translate(request, strtabBase, strtabBaseCfg, (cr2 & ControlFields.CR2_RECINVSID) != 0,
+                (cr2 & ControlFields.CR2_E2H) != 0);
     }
 
     // ---- views ----

@@ -89,6 +89,7 @@ public final class Translator {
     private int s2Level;
     private long s2FetchAddress;
     private Stage2Leaf s2Leaf;
+    private boolean e2h;
 
     public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, EventSink events) {
         this.memory = memory;
@@ -108,9 +109,10 @@ public final class Translator {
      * @param recordBadStreamId CR2.RECINVSID
      */
     public Translation translate(TranslationRequest req, long strtabBase, int strtabBaseCfg,
-                                 boolean recordBadStreamId) {
+                                 boolean recordBadStreamId, boolean e2h) {
         translations++;
         request = req;
+        this.e2h = e2h;
         int sid = req.sourceId();
         int ssid = req.pasid();
         if (ssid >= 0 && id.ssidSize() != 0 && (ssid >>> id.ssidSize()) != 0) {
@@ -416,7 +418,15 @@ public final class Translator {
     private Translation stage1(StreamConfig sc, Stage1Config s1, TranslationRequest req) {
         long va = req.iova();
         int half = (int) ((va >>> 55) & 1);
+        Stage2Config s2 = sc.stage2();
+        int regime = s2 != null ? Tlb.REGIME_NESTED
+                : sc.ste().strw() == 2 && id.hyp() ? Tlb.REGIME_S1_EL2 : Tlb.REGIME_S1;
+        // the EL2 regime without E2H has one VA range (TTB0), one privilege level and no ASIDs
+        boolean el2Only = regime == Tlb.REGIME_S1_EL2 && !e2h;
         TranslationTableHalf h = s1.half(half);
+        if (el2Only && half == 1) {
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+        }
         long top = va >>> 56;
         if (!h.tbi() && top != (half == 0 ? 0 : 0xFF)) {
             return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
@@ -432,10 +442,7 @@ public final class Translator {
                     s1.record());
         }
         long input = (va << 8) >> 8; // top byte replaced by copies of bit 55
-        Stage2Config s2 = sc.stage2();
         int vmid = sc.vmid();
-        int regime = s2 != null ? Tlb.REGIME_NESTED
-                : sc.ste().strw() == 2 && id.hyp() ? Tlb.REGIME_S1_EL2 : Tlb.REGIME_S1;
         int[] sizes = s2 == null ? GRANULE_SIZES[f.granule().ordinal()]
                 : NESTED_SIZES[f.granule().ordinal()][s2.format().granule().ordinal()];
         TlbEntry hit = caches.tlb.lookup(vmid, s1.asid(), regime, true, input, sizes);
@@ -480,8 +487,14 @@ public final class Translator {
                 return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
             }
         }
-        int unpriv = VmsaPermissions.stage1(d, tableBits, false, s1.hd(), s1.wxn(), s1.uwxn());
-        int priv = VmsaPermissions.stage1(d, tableBits, true, s1.hd(), s1.wxn(), s1.uwxn());
+        long permissionBits = d;
+        if (el2Only) {
+            // one privilege level: AP[1] is RES1, PXN and the unprivileged table controls do not apply
+            permissionBits = (d | (1L << VmsaDescriptor.AP1)) & ~(1L << VmsaDescriptor.PXN);
+            tableBits &= ~((1L << VmsaDescriptor.PXN_TABLE) | (1L << VmsaDescriptor.AP_TABLE0));
+        }
+        int unpriv = VmsaPermissions.stage1(permissionBits, tableBits, false, s1.hd(), s1.wxn(), s1.uwxn());
+        int priv = VmsaPermissions.stage1(permissionBits, tableBits, true, s1.hd(), s1.wxn(), s1.uwxn());
         int granted = req.privileged() ? priv : unpriv;
         if ((granted & req.access().permission()) == 0) {
             return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
@@ -511,7 +524,7 @@ public final class Translator {
             pageBase = w.address();
         }
         int log2 = Long.numberOfTrailingZeros(size);
-        boolean global = !VmsaDescriptor.notGlobal(d);
+        boolean global = el2Only || !VmsaDescriptor.notGlobal(d);
         TlbEntry e = new TlbEntry(vmid, global ? 0 : s1.asid(), global, regime, input & -size, ipaBase, log2,
                 f.granule().pageShift(), w.level(), new TranslationResult(pageBase, size, unpriv, 0),
                 new TranslationResult(pageBase, size, priv, 0), writeClean);
