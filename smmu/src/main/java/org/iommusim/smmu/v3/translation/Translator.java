@@ -328,7 +328,7 @@ public final class Translator {
         long tag = WalkCache.tag(2, s2.vmid(), 0, 0, f.granule().pageShift());
         WalkCacheEntry start = caches.stage2Walk.lookup(tag, f, ipa);
         WalkResult w = start == null ? Walker.walk(memory, f, s2.ttb(), ipa, 2, trace)
-                : Walker.walkFrom(memory, f, start.step(), start.table(), ipa, 2, trace);
+                : Walker.walkFrom(memory, f, start.level() - f.startLevel(), start.table(), ipa, 2, trace);
         if (!w.ok()) {
             s2Level = w.level();
             s2FetchAddress = w.address();
@@ -455,7 +455,7 @@ public final class Translator {
         walks++;
         long tag = WalkCache.tag(1, vmid, s1.asid(), half, f.granule().pageShift());
         WalkCacheEntry start = caches.stage1Walk.lookup(tag, f, input);
-        int firstStep = start == null ? 0 : start.step();
+        int firstStep = start == null ? 0 : start.level() - f.startLevel();
         long table = start == null ? h.ttb() : start.table();
         long inheritedBits = start == null ? 0 : start.tableBits();
         WalkResult w;
