@@ -57,7 +57,8 @@ public final class Translator {
     /** Fault code of an abort that records no event (STE.Config abort, GBPA.ABORT). */
     public static final int ABORT_NO_EVENT = 0;
 
-    private static final int[][] GRANULE_SIZES = {{12, 21, 30}, {14, 25}, {16, 29}};
+    /** log2 of the page and block sizes of each granule (by ordinal): the sizes a TLB lookup probes. */
+    static final int[][] GRANULE_SIZES = {{12, 21, 30}, {14, 25}, {16, 29}};
     private static final int[][][] NESTED_SIZES = new int[3][3][];
 
     static {
@@ -75,20 +76,16 @@ public final class Translator {
     private final IdRegisters id;
     private final Caches caches;
     private final EventSink events;
+    private final Stage2Walk stage2;
     private WalkTrace trace = WalkTrace.NONE;
 
     private long translations;
     private long faults;
     private long walks;
-    private long stage2Walks;
     private long eventsSuppressed;
 
     // scratch of the request in progress (the model is single-threaded)
     private TranslationRequest request;
-    private int s2Event;
-    private int s2Level;
-    private long s2FetchAddress;
-    private Stage2Leaf s2Leaf;
     private boolean e2h;
 
     public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, EventSink events) {
@@ -96,11 +93,13 @@ public final class Translator {
         this.id = id;
         this.caches = caches;
         this.events = events;
+        this.stage2 = new Stage2Walk(memory, id, caches);
     }
 
     /** Receives every page-table reference of later walks (for explainers and reference-counting tests). */
     public void setTrace(WalkTrace trace) {
         this.trace = trace == null ? WalkTrace.NONE : trace;
+        stage2.setTrace(this.trace);
     }
 
     /**
@@ -233,11 +232,11 @@ public final class Translator {
     private long configAddress(StreamConfig sc, long address, int size) {
         long pa = address;
         if (sc.stage2() != null) {
-            if (!stage2Translate(sc.stage2(), address, true)) {
+            if (!stage2.translate(sc.stage2(), address, request, true)) {
                 lastFault = stage2Fault(sc.stage2(), address, EventRecord.CLASS_CD);
                 return -1;
             }
-            pa = s2Leaf.translate(address);
+            pa = stage2.leaf().translate(address);
         }
         if (!memory.inRange(pa, size)) {
             lastFault = configFault(EventType.F_CD_FETCH, request.pasid(), true, pa);
@@ -285,10 +284,10 @@ public final class Translator {
         if ((ipa >>> id.oasBits()) != 0) {
             return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
         }
-        if (!stage2Translate(s2, ipa, false)) {
+        if (!stage2.translate(s2, ipa, request, false)) {
             return stage2Fault(s2, ipa, EventRecord.CLASS_IN);
         }
-        Stage2Leaf leaf = s2Leaf;
+        Stage2Leaf leaf = stage2.leaf();
         long d = leaf.descriptor();
         int unpriv = VmsaPermissions.stage2(d, false, s2.hd(), id.xnx());
         int priv = VmsaPermissions.stage2(d, true, s2.hd(), id.xnx());
@@ -302,102 +301,19 @@ public final class Translator {
         return e.result(req.privileged());
     }
 
-    /**
-     * Translates one IPA through stage 2 for {@link #request}: sets {@link #s2Leaf} and returns true, or
-     * sets {@link #s2Event}/{@link #s2Level}/{@link #s2FetchAddress} and returns false.
-     *
-     * @param structure the IPA is a CD-table or stage-1 table address (read access), not the output
-     */
-    private boolean stage2Translate(Stage2Config s2, long ipa, boolean structure) {
-        VmsaFormat f = s2.format();
-        Access access = structure ? Access.READ : request.access();
-        boolean priv = request.privileged();
-        if (!f.inputFits(ipa)) {
-            s2Event = EventType.F_TRANSLATION;
-            s2Level = f.startLevel();
-            return false;
-        }
-        int[] sizes = GRANULE_SIZES[f.granule().ordinal()];
-        Stage2Leaf leaf = caches.ipa.lookup(s2.vmid(), ipa, sizes);
-        if (leaf != null && stage2Permits(s2, leaf.descriptor(), access, priv, structure)
-                && !(access == Access.WRITE && VmsaDescriptor.stage2WritableClean(leaf.descriptor()))) {
-            s2Leaf = leaf;
-            return true;
-        }
-        stage2Walks++;
-        long tag = WalkCache.tag(2, s2.vmid(), 0, 0, f.granule().pageShift());
-        WalkCacheEntry start = caches.stage2Walk.lookup(tag, f, ipa);
-        WalkResult w = start == null ? Walker.walk(memory, f, s2.ttb(), ipa, 2, trace)
-                : Walker.walkFrom(memory, f, start.level() - f.startLevel(), start.table(), ipa, 2, trace);
-        if (!w.ok()) {
-            s2Level = w.level();
-            s2FetchAddress = w.address();
-            s2Event = walkFailure(f, w);
-            return false;
-        }
-        caches.stage2Walk.fill(tag, f, ipa, w.entries(), w.firstStep(), w.step(), 0,
-                e -> f.nextTable(e, 0), e -> 0);
-        long d = w.lastEntry();
-        long entryAddress = w.entryAddresses()[w.step()];
-        if (!VmsaDescriptor.accessFlag(d)) {
-            if (s2.ha()) {
-                d = update(entryAddress, d, VmsaDescriptor.withAccessFlag(d));
-            } else if (!s2.affd()) {
-                s2Event = EventType.F_ACCESS;
-                s2Level = w.level();
-                return false;
-            }
-        }
-        if (!stage2Permits(s2, d, access, priv, structure)) {
-            s2Event = EventType.F_PERMISSION;
-            s2Level = w.level();
-            return false;
-        }
-        if (access == Access.WRITE && s2.hd() && VmsaDescriptor.stage2WritableClean(d)) {
-            d = update(entryAddress, d, VmsaDescriptor.stage2MarkDirty(d));
-        }
-        int log2 = Long.numberOfTrailingZeros(w.pageSize());
-        leaf = new Stage2Leaf(s2.vmid(), ipa & -w.pageSize(), w.address(), log2, w.level(), d);
-        caches.ipa.fill(leaf);
-        s2Leaf = leaf;
-        return true;
-    }
-
-    private boolean stage2Permits(Stage2Config s2, long d, Access access, boolean priv, boolean structure) {
-        if (structure && s2.ptw() && (d & (0b1100L << VmsaDescriptor.MEM_ATTR_LO)) == 0) {
-            return false; // S2PTW: a table or CD fetch from stage-2 Device memory
-        }
-        int perms = VmsaPermissions.stage2(d, priv, s2.hd(), id.xnx());
-        return (perms & access.permission()) != 0;
-    }
-
-    /** Hardware update of a descriptor (AF or dirty state): a compare-and-swap, as HTTU does. */
-    private long update(long address, long expected, long value) {
-        memory.compareAndSet64(address, expected, value, AccessPurpose.PAGE_WALK);
-        return value;
-    }
-
-    private static int walkFailure(VmsaFormat f, WalkResult w) {
-        return switch (w.status()) {
-            case ABORT -> EventType.F_WALK_EABT;
-            case RESERVED -> f.addressSizeFault(w.lastEntry(), w.step()) ? EventType.F_ADDR_SIZE
-                    : EventType.F_TRANSLATION;
-            default -> EventType.F_TRANSLATION;
-        };
-    }
-
     private Fault stage2Fault(Stage2Config s2, long ipa, int clazz) {
         faults++;
+        int s2Event = stage2.event();
         boolean eabt = s2Event == EventType.F_WALK_EABT;
         boolean record = !EventType.translationRelated(s2Event) || s2.record();
         if (record) {
             events.record(new EventRecord(s2Event, request.sourceId(), request.pasid(), request.iova(),
-                    eabt ? s2FetchAddress : ipa, eabt, request.access() != Access.WRITE,
+                    eabt ? stage2.fetchAddress() : ipa, eabt, request.access() != Access.WRITE,
                     request.access() == Access.EXEC, request.privileged(), true, clazz, 0));
         } else {
             eventsSuppressed++;
         }
-        return new Fault(s2Event, EventType.name(s2Event), 2, s2Level, ipa);
+        return new Fault(s2Event, EventType.name(s2Event), 2, stage2.level(), ipa);
     }
 
     private Fault translationFault(int type, int stage, int level, int clazz, long fetchAddress, boolean record) {
@@ -470,7 +386,7 @@ public final class Translator {
             w = n.stage1();
         }
         if (!w.ok()) {
-            int type = walkFailure(f, w);
+            int type = Stage2Walk.failure(f, w);
             return translationFault(type, 1, w.level(), EventRecord.CLASS_TT, w.address(),
                     type == EventType.F_WALK_EABT || s1.record());
         }
@@ -482,7 +398,7 @@ public final class Translator {
         long entryAddress = w.entryAddresses()[w.step()];
         if (!VmsaDescriptor.accessFlag(d)) {
             if (s1.ha()) {
-                d = update(entryAddress, d, VmsaDescriptor.withAccessFlag(d));
+                d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d));
             } else if (!s1.affd()) {
                 return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
             }
@@ -500,7 +416,7 @@ public final class Translator {
             return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
         }
         if (req.access() == Access.WRITE && s1.hd() && VmsaDescriptor.stage1WritableClean(d)) {
-            d = update(entryAddress, d, VmsaDescriptor.stage1MarkDirty(d));
+            d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.stage1MarkDirty(d));
         }
         boolean writeClean = s1.hd() && VmsaDescriptor.stage1WritableClean(d);
         long s1Size = w.pageSize();
@@ -509,10 +425,10 @@ public final class Translator {
         long size = s1Size;
         long ipaBase = w.address();
         if (s2 != null) {
-            if (!stage2Translate(s2, outIpa, false)) {
+            if (!stage2.translate(s2, outIpa, request, false)) {
                 return stage2Fault(s2, outIpa, EventRecord.CLASS_IN);
             }
-            Stage2Leaf leaf = s2Leaf;
+            Stage2Leaf leaf = stage2.leaf();
             size = Math.min(s1Size, 1L << leaf.log2Size());
             pageBase = leaf.translate(outIpa) & -size;
             ipaBase = outIpa & -size;
@@ -540,10 +456,10 @@ public final class Translator {
         if (!tableFetch) {
             return WalkResult.cached(2, ipa & ~0xFFFL, 0x1000, Granule.FINAL_LEVEL);
         }
-        if (!stage2Translate(s2, ipa, true)) {
-            return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, s2Level, 0, 0, new long[1], new long[1]);
+        if (!stage2.translate(s2, ipa, request, true)) {
+            return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, stage2.level(), 0, 0, new long[1], new long[1]);
         }
-        Stage2Leaf leaf = s2Leaf;
+        Stage2Leaf leaf = stage2.leaf();
         return WalkResult.cached(2, leaf.pageBase(), 1L << leaf.log2Size(), leaf.level());
     }
 
@@ -570,7 +486,7 @@ public final class Translator {
     }
 
     public long stage2Walks() {
-        return stage2Walks;
+        return stage2.walks();
     }
 
     public long eventsSuppressed() {
