@@ -74,17 +74,6 @@ public final class WalkCache {
         return cache.invalidateIf((k0, k1, e) -> which.test(k0));
     }
 
-    /** Removes the entries of tags selected whose input prefix covers {@code input}. */
-    public int invalidateAddress(java.util.function.LongPredicate which, long input) {
-        long in = input & INPUT_MASK;
-        return cache.invalidateIf((k0, k1, e) -> {
-            if (!which.test(k0)) {
-                return false;
-            }
-            return (in >>> (k1 & 0xFF)) == (k1 >>> 8);
-        });
-    }
-
     public int invalidateAll() {
         return cache.invalidateAll();
     }
