@@ -225,10 +225,11 @@ public final class SmmuV3 implements Iommu {
                 errors.writeGerrorn(v);
                 commandQueue.process(enabled(ControlFields.CR0_CMDQEN));
             }
-            case RegisterOffsets.GERROR_IRQ_CFG0 -> gerrorIrqCfg0 = low(gerrorIrqCfg0, v);
-            case RegisterOffsets.GERROR_IRQ_CFG0 + 4 -> gerrorIrqCfg0 = high(gerrorIrqCfg0, v);
-            case RegisterOffsets.GERROR_IRQ_CFG1 -> gerrorIrqCfg1 = v;
-            case RegisterOffsets.GERROR_IRQ_CFG2 -> gerrorIrqCfg2 = v & 0x3F;
+            // the *_IRQ_CFG registers exist only with IDR0.MSI
+            case RegisterOffsets.GERROR_IRQ_CFG0 -> gerrorIrqCfg0 = id.msi() ? low(gerrorIrqCfg0, v) : 0;
+            case RegisterOffsets.GERROR_IRQ_CFG0 + 4 -> gerrorIrqCfg0 = id.msi() ? high(gerrorIrqCfg0, v) : 0;
+            case RegisterOffsets.GERROR_IRQ_CFG1 -> gerrorIrqCfg1 = id.msi() ? v : 0;
+            case RegisterOffsets.GERROR_IRQ_CFG2 -> gerrorIrqCfg2 = id.msi() ? v & 0x3F : 0;
             case RegisterOffsets.STRTAB_BASE -> {
                 if (!smmuen) {
                     strtabBase = low(strtabBase, v) & (ControlFields.STRTAB_BASE_ADDR_MASK | ControlFields.STRTAB_BASE_RA);
@@ -263,20 +264,20 @@ public final class SmmuV3 implements Iommu {
                     eventQueue.writeBase(high(eventQueue.base(), v));
                 }
             }
-            case RegisterOffsets.EVENTQ_IRQ_CFG0 -> eventqIrqCfg0 = low(eventqIrqCfg0, v);
-            case RegisterOffsets.EVENTQ_IRQ_CFG0 + 4 -> eventqIrqCfg0 = high(eventqIrqCfg0, v);
-            case RegisterOffsets.EVENTQ_IRQ_CFG1 -> eventqIrqCfg1 = v;
-            case RegisterOffsets.EVENTQ_IRQ_CFG2 -> eventqIrqCfg2 = v & 0x3F;
+            case RegisterOffsets.EVENTQ_IRQ_CFG0 -> eventqIrqCfg0 = id.msi() ? low(eventqIrqCfg0, v) : 0;
+            case RegisterOffsets.EVENTQ_IRQ_CFG0 + 4 -> eventqIrqCfg0 = id.msi() ? high(eventqIrqCfg0, v) : 0;
+            case RegisterOffsets.EVENTQ_IRQ_CFG1 -> eventqIrqCfg1 = id.msi() ? v : 0;
+            case RegisterOffsets.EVENTQ_IRQ_CFG2 -> eventqIrqCfg2 = id.msi() ? v & 0x3F : 0;
             case RegisterOffsets.EVENTQ_PROD -> eventQueue.writeProd(v, enabled(ControlFields.CR0_EVENTQEN));
             case RegisterOffsets.EVENTQ_CONS -> eventQueue.writeCons(v);
             case RegisterOffsets.PRIQ_BASE -> priqBase = id.pri() ? low(priqBase, v) & ControlFields.QUEUE_BASE_MASK : 0;
             case RegisterOffsets.PRIQ_BASE + 4 -> priqBase = id.pri() ? high(priqBase, v) & ControlFields.QUEUE_BASE_MASK : 0;
             case RegisterOffsets.PRIQ_PROD -> priqProd = id.pri() ? v & (ControlFields.QUEUE_POINTER_MASK | ControlFields.QUEUE_OVERFLOW) : 0;
             case RegisterOffsets.PRIQ_CONS -> priqCons = id.pri() ? v & (ControlFields.QUEUE_POINTER_MASK | ControlFields.QUEUE_OVERFLOW) : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG0 -> priqIrqCfg0 = id.pri() ? low(priqIrqCfg0, v) : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG0 + 4 -> priqIrqCfg0 = id.pri() ? high(priqIrqCfg0, v) : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG1 -> priqIrqCfg1 = id.pri() ? v : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG2 -> priqIrqCfg2 = id.pri() ? v & 0x8000_003F : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG0 -> priqIrqCfg0 = id.pri() && id.msi() ? low(priqIrqCfg0, v) : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG0 + 4 -> priqIrqCfg0 = id.pri() && id.msi() ? high(priqIrqCfg0, v) : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG1 -> priqIrqCfg1 = id.pri() && id.msi() ? v : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG2 -> priqIrqCfg2 = id.pri() ? v & (id.msi() ? 0x8000_003F : 0x8000_0000) : 0;
             default -> {
                 // read-only or unimplemented: ignored
             }

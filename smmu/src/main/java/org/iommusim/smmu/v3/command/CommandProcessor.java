@@ -146,7 +146,7 @@ public final class CommandProcessor {
 
     private void sync(Command c) {
         if (c.cs() == 1) {
-            long address = c.msiAddress();
+            long address = id.msi() ? c.msiAddress() : 0; // without IDR0.MSI the MSI fields are ignored
             if (address != 0 && memory.inRange(address, 4)) {
                 memory.write32(address, c.msiData(), AccessPurpose.QUEUE);
             }
