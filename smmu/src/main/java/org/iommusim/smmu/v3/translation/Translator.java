@@ -87,6 +87,8 @@ public final class Translator {
     // scratch of the request in progress (the model is single-threaded)
     private TranslationRequest request;
     private boolean e2h;
+    /** The fault a helper that returns a sentinel (-1, null) produced. */
+    private Fault lastFault;
 
     public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, EventSink events) {
         this.memory = memory;
@@ -222,8 +224,6 @@ public final class Translator {
         }
         return s1;
     }
-
-    private Fault lastFault;
 
     /**
      * The physical address of a CD-table structure: an IPA translated by stage 2 when stage 2 is enabled.
