@@ -77,9 +77,15 @@ final class Stage2Walk {
      * @param structure the IPA is a CD-table or stage-1 table address (read access), not the output
      */
     boolean translate(Stage2Config s2, long ipa, TranslationRequest request, boolean structure) {
+        return translate(s2, ipa, structure ? Access.READ : request.access(), request.privileged(), structure);
+    }
+
+    /**
+     * Translates one IPA for an explicit access: a structure write is the SMMU updating a stage-1
+     * descriptor (HTTU), which needs stage-2 write permission on the table's page.
+     */
+    boolean translate(Stage2Config s2, long ipa, Access access, boolean priv, boolean structure) {
         VmsaFormat f = s2.format();
-        Access access = structure ? Access.READ : request.access();
-        boolean priv = request.privileged();
         if (!f.inputFits(ipa)) {
             event = EventType.F_TRANSLATION;
             level = f.startLevel();

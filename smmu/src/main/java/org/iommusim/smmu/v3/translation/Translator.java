@@ -302,6 +302,10 @@ public final class Translator {
     }
 
     private Fault stage2Fault(Stage2Config s2, long ipa, int clazz) {
+        return stage2Fault(s2, ipa, clazz, false);
+    }
+
+    private Fault stage2Fault(Stage2Config s2, long ipa, int clazz, boolean ttWrite) {
         faults++;
         int s2Event = stage2.event();
         boolean eabt = s2Event == EventType.F_WALK_EABT;
@@ -309,7 +313,7 @@ public final class Translator {
         if (record) {
             events.record(new EventRecord(s2Event, request.sourceId(), request.pasid(), request.iova(),
                     eabt ? stage2.fetchAddress() : ipa, eabt, request.access() != Access.WRITE,
-                    request.access() == Access.EXEC, request.privileged(), true, clazz, 0));
+                    request.access() == Access.EXEC, request.privileged(), true, clazz, ttWrite, 0));
         } else {
             eventsSuppressed++;
         }
@@ -322,7 +326,7 @@ public final class Translator {
             boolean eabt = type == EventType.F_WALK_EABT;
             events.record(new EventRecord(type, request.sourceId(), request.pasid(), request.iova(),
                     eabt ? fetchAddress : 0, eabt, request.access() != Access.WRITE,
-                    request.access() == Access.EXEC, request.privileged(), false, clazz, 0));
+                    request.access() == Access.EXEC, request.privileged(), false, clazz, false, 0));
         } else {
             eventsSuppressed++;
         }
@@ -398,6 +402,9 @@ public final class Translator {
         long entryAddress = w.entryAddresses()[w.step()];
         if (!VmsaDescriptor.accessFlag(d)) {
             if (s1.ha()) {
+                if (!stage1TableWritable(s2, f, w, table, input)) {
+                    return lastFault;
+                }
                 d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d));
             } else if (!s1.affd()) {
                 return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
@@ -416,6 +423,9 @@ public final class Translator {
             return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
         }
         if (req.access() == Access.WRITE && s1.hd() && VmsaDescriptor.stage1WritableClean(d)) {
+            if (!stage1TableWritable(s2, f, w, table, input)) {
+                return lastFault;
+            }
             d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.stage1MarkDirty(d));
         }
         boolean writeClean = s1.hd() && VmsaDescriptor.stage1WritableClean(d);
@@ -446,6 +456,27 @@ public final class Translator {
                 new TranslationResult(pageBase, size, priv, 0), writeClean);
         caches.tlb.fill(e);
         return e.result(req.privileged());
+    }
+
+    /**
+     * Before a hardware update of a stage-1 descriptor in a nested configuration: the SMMU writes it
+     * through stage 2, which must allow a write to the table's page (3.13.4; a fault is CLASS=TT with
+     * TTRnW=0, and with S2HD the write marks the stage-2 page dirty). Sets {@link #lastFault} when refused.
+     *
+     * @param firstTable the table the walk started from (an IPA)
+     */
+    private boolean stage1TableWritable(Stage2Config s2, VmsaFormat f, WalkResult w, long firstTable, long input) {
+        if (s2 == null) {
+            return true;
+        }
+        int step = w.step();
+        long tableIpa = step == w.firstStep() ? firstTable : f.nextTable(w.entries()[step - 1], step - 1);
+        long entryIpa = f.entryAddress(tableIpa, input, step);
+        if (stage2.translate(s2, entryIpa, Access.WRITE, request.privileged(), true)) {
+            return true;
+        }
+        lastFault = stage2Fault(s2, entryIpa, EventRecord.CLASS_TT, true);
+        return false;
     }
 
     /**
