@@ -4,6 +4,7 @@ import org.iommusim.core.memory.AccessPurpose;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Access;
 import org.iommusim.core.request.TranslationRequest;
+import org.iommusim.core.walk.PageTableFormat;
 import org.iommusim.core.walk.WalkResult;
 import org.iommusim.core.walk.WalkTrace;
 import org.iommusim.core.walk.Walker;
@@ -13,6 +14,7 @@ import org.iommusim.smmu.v3.cache.WalkCacheEntry;
 import org.iommusim.smmu.v3.event.EventType;
 import org.iommusim.smmu.v3.registers.IdRegisters;
 import org.iommusim.smmu.v3.ste.Stage2Config;
+import org.iommusim.smmu.vmsa.BigEndianFormat;
 import org.iommusim.smmu.vmsa.VmsaDescriptor;
 import org.iommusim.smmu.vmsa.VmsaFormat;
 import org.iommusim.smmu.vmsa.VmsaPermissions;
@@ -99,23 +101,24 @@ final class Stage2Walk {
             return true;
         }
         walks++;
+        PageTableFormat wf = s2.walkFormat();
         long tag = WalkCache.tag(2, s2.vmid(), 0, 0, f.granule().pageShift());
         WalkCacheEntry start = caches.stage2Walk.lookup(tag, f, ipa);
-        WalkResult w = start == null ? Walker.walk(memory, f, s2.ttb(), ipa, 2, trace)
-                : Walker.walkFrom(memory, f, start.level() - f.startLevel(), start.table(), ipa, 2, trace);
+        WalkResult w = start == null ? Walker.walk(memory, wf, s2.ttb(), ipa, 2, trace)
+                : Walker.walkFrom(memory, wf, start.level() - f.startLevel(), start.table(), ipa, 2, trace);
         if (!w.ok()) {
             level = w.level();
             fetchAddress = w.address();
-            event = failure(f, w);
+            event = failure(f, w, s2.value(w.lastEntry()));
             return false;
         }
         caches.stage2Walk.fill(tag, f, ipa, w.entries(), w.firstStep(), w.step(), 0,
-                e -> f.nextTable(e, 0), e -> 0);
-        long d = w.lastEntry();
+                e -> wf.nextTable(e, 0), e -> 0);
+        long d = s2.value(w.lastEntry());
         long entryAddress = w.entryAddresses()[w.step()];
         if (!VmsaDescriptor.accessFlag(d)) {
             if (s2.ha()) {
-                d = update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d));
+                d = update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d), s2.bigEndian());
             } else if (!s2.affd()) {
                 event = EventType.F_ACCESS;
                 level = w.level();
@@ -128,7 +131,7 @@ final class Stage2Walk {
             return false;
         }
         if (access == Access.WRITE && s2.hd() && VmsaDescriptor.stage2WritableClean(d)) {
-            d = update(memory, entryAddress, d, VmsaDescriptor.stage2MarkDirty(d));
+            d = update(memory, entryAddress, d, VmsaDescriptor.stage2MarkDirty(d), s2.bigEndian());
         }
         int log2 = Long.numberOfTrailingZeros(w.pageSize());
         leaf = new Stage2Leaf(s2.vmid(), ipa & -w.pageSize(), w.address(), log2, w.level(), d);
@@ -145,15 +148,18 @@ final class Stage2Walk {
     }
 
     /** Hardware update of a descriptor (AF or dirty state): a compare-and-swap, as HTTU does. */
-    static long update(PhysicalMemory memory, long address, long expected, long value) {
-        memory.compareAndSet64(address, expected, value, AccessPurpose.PAGE_WALK);
+    static long update(PhysicalMemory memory, long address, long expected, long value, boolean bigEndian) {
+        long e = bigEndian ? BigEndianFormat.stored(expected) : expected;
+        long v = bigEndian ? BigEndianFormat.stored(value) : value;
+        memory.compareAndSet64(address, e, v, AccessPurpose.PAGE_WALK);
         return value;
     }
 
-    static int failure(VmsaFormat f, WalkResult w) {
+    /** The event of a failed walk; {@code entry} is the failing descriptor's value. */
+    static int failure(VmsaFormat f, WalkResult w, long entry) {
         return switch (w.status()) {
             case ABORT -> EventType.F_WALK_EABT;
-            case RESERVED -> f.addressSizeFault(w.lastEntry(), w.step()) ? EventType.F_ADDR_SIZE
+            case RESERVED -> f.addressSizeFault(entry, w.step()) ? EventType.F_ADDR_SIZE
                     : EventType.F_TRANSLATION;
             default -> EventType.F_TRANSLATION;
         };

@@ -10,6 +10,7 @@ import org.iommusim.core.request.TranslationRequest;
 import org.iommusim.core.request.TranslationResult;
 import org.iommusim.core.walk.NestedWalkResult;
 import org.iommusim.core.walk.NestedWalker;
+import org.iommusim.core.walk.PageTableFormat;
 import org.iommusim.core.walk.WalkResult;
 import org.iommusim.core.walk.WalkTrace;
 import org.iommusim.core.walk.Walker;
@@ -373,6 +374,7 @@ public final class Translator {
             }
         }
         walks++;
+        PageTableFormat wf = h.walkFormat();
         long tag = WalkCache.tag(1, vmid, s1.asid(), half, f.granule().pageShift());
         WalkCacheEntry start = caches.stage1Walk.lookup(tag, f, input);
         int firstStep = start == null ? 0 : start.level() - f.startLevel();
@@ -380,9 +382,9 @@ public final class Translator {
         long inheritedBits = start == null ? 0 : start.tableBits();
         WalkResult w;
         if (s2 == null) {
-            w = Walker.walkFrom(memory, f, firstStep, table, input, 1, trace);
+            w = Walker.walkFrom(memory, wf, firstStep, table, input, 1, trace);
         } else {
-            NestedWalkResult n = NestedWalker.walkFrom(memory, f, firstStep, table, input,
+            NestedWalkResult n = NestedWalker.walkFrom(memory, wf, firstStep, table, input,
                     (ipa, tableFetch, t) -> nestedStage2(s2, ipa, tableFetch), trace);
             if (n.status() == NestedWalkResult.Status.STAGE2_FAULT) {
                 return stage2Fault(s2, n.ipa(), EventRecord.CLASS_TT);
@@ -390,22 +392,27 @@ public final class Translator {
             w = n.stage1();
         }
         if (!w.ok()) {
-            int type = Stage2Walk.failure(f, w);
+            int type = Stage2Walk.failure(f, w, h.value(w.lastEntry()));
             return translationFault(type, 1, w.level(), EventRecord.CLASS_TT, w.address(),
                     type == EventType.F_WALK_EABT || s1.record());
         }
         caches.stage1Walk.fill(tag, f, input, w.entries(), w.firstStep(), w.step(), inheritedBits,
-                e -> f.nextTable(e, 0), e -> e & VmsaDescriptor.HIERARCHICAL_MASK);
-        long tableBits = h.had() ? 0
-                : inheritedBits | VmsaDescriptor.tableAttributes(w.entries(), w.firstStep(), w.step());
-        long d = w.lastEntry();
+                e -> wf.nextTable(e, 0), e -> h.value(e) & VmsaDescriptor.HIERARCHICAL_MASK);
+        long tableBits = inheritedBits;
+        for (int s = w.firstStep(); s < w.step(); s++) {
+            tableBits |= h.value(w.entries()[s]) & VmsaDescriptor.HIERARCHICAL_MASK;
+        }
+        if (h.had()) {
+            tableBits = 0;
+        }
+        long d = h.value(w.lastEntry());
         long entryAddress = w.entryAddresses()[w.step()];
         if (!VmsaDescriptor.accessFlag(d)) {
             if (s1.ha()) {
-                if (!stage1TableWritable(s2, f, w, table, input)) {
+                if (!stage1TableWritable(s2, wf, w, table, input)) {
                     return lastFault;
                 }
-                d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d));
+                d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d), h.bigEndian());
             } else if (!s1.affd()) {
                 return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
             }
@@ -423,10 +430,10 @@ public final class Translator {
             return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
         }
         if (req.access() == Access.WRITE && s1.hd() && VmsaDescriptor.stage1WritableClean(d)) {
-            if (!stage1TableWritable(s2, f, w, table, input)) {
+            if (!stage1TableWritable(s2, wf, w, table, input)) {
                 return lastFault;
             }
-            d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.stage1MarkDirty(d));
+            d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.stage1MarkDirty(d), h.bigEndian());
         }
         boolean writeClean = s1.hd() && VmsaDescriptor.stage1WritableClean(d);
         long s1Size = w.pageSize();
@@ -465,7 +472,8 @@ public final class Translator {
      *
      * @param firstTable the table the walk started from (an IPA)
      */
-    private boolean stage1TableWritable(Stage2Config s2, VmsaFormat f, WalkResult w, long firstTable, long input) {
+    private boolean stage1TableWritable(Stage2Config s2, PageTableFormat f, WalkResult w, long firstTable,
+                                        long input) {
         if (s2 == null) {
             return true;
         }
