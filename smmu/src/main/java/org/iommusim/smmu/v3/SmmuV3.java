@@ -23,6 +23,7 @@ import org.iommusim.smmu.v3.registers.ControlFields;
 import org.iommusim.smmu.v3.registers.GlobalErrors;
 import org.iommusim.smmu.v3.registers.IdRegisters;
 import org.iommusim.smmu.v3.registers.RegisterOffsets;
+import org.iommusim.smmu.v3.stall.StallTable;
 import org.iommusim.smmu.v3.translation.Caches;
 import org.iommusim.smmu.v3.translation.Translator;
 
@@ -41,6 +42,7 @@ public final class SmmuV3 implements Iommu {
     private final CommandQueue commandQueue;
     private final CommandProcessor commands;
     private final Translator translator;
+    private final StallTable stalls;
 
     private int cr0;
     private int cr1;
@@ -76,7 +78,8 @@ public final class SmmuV3 implements Iommu {
         this.id = Objects.requireNonNull(id, "id");
         this.caches = new Caches(cacheSizes);
         this.eventQueue = new EventQueue(memory, errors, id.eventqs());
-        this.commands = new CommandProcessor(id, caches, memory, new CommandProcessor.Completion() {
+        this.stalls = new StallTable(id.stallMax());
+        this.commands = new CommandProcessor(id, caches, stalls, memory, new CommandProcessor.Completion() {
             @Override
             public void irq(long msiAddress, int msiData) {
                 syncIrqs++;
@@ -95,7 +98,7 @@ public final class SmmuV3 implements Iommu {
             }
         });
         this.commandQueue = new CommandQueue(memory, errors, commands, id.cmdqs());
-        this.translator = new Translator(memory, id, caches, this::recordEvent);
+        this.translator = new Translator(memory, id, caches, stalls, this::recordEvent);
         this.gbpa = 1 << 12; // SHCFG = use incoming, ABORT = 0: bypass while disabled (as QEMU resets it)
     }
 
@@ -369,6 +372,10 @@ public final class SmmuV3 implements Iommu {
         m.put("events.recorded", eventQueue.recorded());
         m.put("events.discarded", eventQueue.discarded());
         m.put("events.suppressed", translator.eventsSuppressed());
+        m.put("stalls.held", (long) stalls.held());
+        m.put("stalls.total", stalls.stalls());
+        m.put("stalls.resumed", stalls.resumed());
+        m.put("stalls.terminated", stalls.terminated());
         m.put("commands.consumed", commandQueue.consumed());
         m.put("commands.errors", commandQueue.errorsRaised());
         m.put("cmd_sync.irq", syncIrqs);

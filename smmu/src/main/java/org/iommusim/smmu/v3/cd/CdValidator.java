@@ -73,6 +73,6 @@ public final class CdValidator {
         }
         boolean ha = cd.ha() || cd.hd();
         return new Stage1Config(cd.asid(), halves[0], halves[1], cd.affd(), cd.wxn(), cd.uwxn(), ha, cd.hd(),
-                cd.r(), cd.mair());
+                cd.r(), cd.s(), cd.mair());
     }
 }

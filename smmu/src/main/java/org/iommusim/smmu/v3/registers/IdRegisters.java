@@ -156,6 +156,11 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         };
     }
 
+    /** IDR5.STALL_MAX: the most transactions the SMMU can hold stalled. */
+    public int stallMax() {
+        return (int) Bits.field(idr5, 31, 16);
+    }
+
     /** The architecture minor revision (AIDR.ArchMinorRev): 0 SMMUv3.0, 1 v3.1, 2 v3.2 ... */
     public int minorRevision() {
         return aidr & 0xF;

@@ -10,9 +10,10 @@ import org.iommusim.smmu.vmsa.BigEndianFormat;
  * S2HD, S2PTW, S2R, S2ENDI, S2TTB), with its VMSAv8-64 format already derived.
  *
  * @param bigEndian S2ENDI: the stage-2 tables are big-endian
+ * @param stall     S2S: stage-2 translation-related faults stall
  */
 public record Stage2Config(int vmid, VmsaFormat format, long ttb, boolean affd, boolean ha, boolean hd,
-                           boolean ptw, boolean record, boolean bigEndian) {
+                           boolean ptw, boolean record, boolean bigEndian, boolean stall) {
     /** The format the walker runs: {@link #format} read big-endian when S2ENDI is set. */
     public PageTableFormat walkFormat() {
         return bigEndian ? new BigEndianFormat(format) : format;

@@ -27,6 +27,7 @@ import org.iommusim.smmu.v3.cd.TranslationTableHalf;
 import org.iommusim.smmu.v3.event.EventRecord;
 import org.iommusim.smmu.v3.event.EventType;
 import org.iommusim.smmu.v3.registers.IdRegisters;
+import org.iommusim.smmu.v3.stall.StallTable;
 import org.iommusim.smmu.v3.ste.Stage2Config;
 import org.iommusim.smmu.v3.ste.SteValidator;
 import org.iommusim.smmu.v3.ste.StreamConfig;
@@ -78,6 +79,7 @@ public final class Translator {
     private final Caches caches;
     private final EventSink events;
     private final Stage2Walk stage2;
+    private final StallTable stalls;
     private WalkTrace trace = WalkTrace.NONE;
 
     private long translations;
@@ -91,8 +93,9 @@ public final class Translator {
     /** The fault a helper that returns a sentinel (-1, null) produced. */
     private Fault lastFault;
 
-    public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, EventSink events) {
+    public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, StallTable stalls, EventSink events) {
         this.memory = memory;
+        this.stalls = stalls;
         this.id = id;
         this.caches = caches;
         this.events = events;
@@ -266,7 +269,7 @@ public final class Translator {
     private Translation bypass(TranslationRequest req) {
         long iova = req.iova();
         if ((iova >>> id.oasBits()) != 0) {
-            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
+            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true, false);
         }
         return new TranslationResult(iova & ~0xFFFL, 0x1000, Permissions.RWX, 0);
     }
@@ -283,7 +286,7 @@ public final class Translator {
             }
         }
         if ((ipa >>> id.oasBits()) != 0) {
-            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
+            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true, false);
         }
         if (!stage2.translate(s2, ipa, request, false)) {
             return stage2Fault(s2, ipa, EventRecord.CLASS_IN);
@@ -310,28 +313,41 @@ public final class Translator {
         faults++;
         int s2Event = stage2.event();
         boolean eabt = s2Event == EventType.F_WALK_EABT;
-        boolean record = !EventType.translationRelated(s2Event) || s2.record();
+        int stag = stallTag(s2Event, s2.stall());
+        boolean record = !EventType.translationRelated(s2Event) || s2.record() || stag >= 0;
         if (record) {
             events.record(new EventRecord(s2Event, request.sourceId(), request.pasid(), request.iova(),
                     eabt ? stage2.fetchAddress() : ipa, eabt, request.access() != Access.WRITE,
-                    request.access() == Access.EXEC, request.privileged(), true, clazz, ttWrite, 0));
+                    request.access() == Access.EXEC, request.privileged(), true, clazz, ttWrite, stag >= 0,
+                    Math.max(stag, 0)));
         } else {
             eventsSuppressed++;
         }
         return new Fault(s2Event, EventType.name(s2Event), 2, stage2.level(), ipa);
     }
 
-    private Fault translationFault(int type, int stage, int level, int clazz, long fetchAddress, boolean record) {
+    private Fault translationFault(int type, int stage, int level, int clazz, long fetchAddress, boolean record,
+                                   boolean stall) {
         faults++;
-        if (record || !EventType.translationRelated(type)) {
+        int stag = stallTag(type, stall);
+        if (record || stag >= 0 || !EventType.translationRelated(type)) {
             boolean eabt = type == EventType.F_WALK_EABT;
             events.record(new EventRecord(type, request.sourceId(), request.pasid(), request.iova(),
                     eabt ? fetchAddress : 0, eabt, request.access() != Access.WRITE,
-                    request.access() == Access.EXEC, request.privileged(), false, clazz, false, 0));
+                    request.access() == Access.EXEC, request.privileged(), false, clazz, false, stag >= 0,
+                    Math.max(stag, 0)));
         } else {
             eventsSuppressed++;
         }
         return new Fault(type, EventType.name(type), stage, level, request.iova());
+    }
+
+    /**
+     * A translation-related fault in a stream configured to stall is held (its record is then always
+     * written, with Stall=1 and the STAG); returns the STAG, or -1 when the transaction terminates.
+     */
+    private int stallTag(int type, boolean stall) {
+        return stall && EventType.translationRelated(type) ? stalls.stall(request.sourceId()) : -1;
     }
 
     // ---- stage 1 (and nested) ----
@@ -346,21 +362,21 @@ public final class Translator {
         boolean el2Only = regime == Tlb.REGIME_S1_EL2 && !e2h;
         TranslationTableHalf h = s1.half(half);
         if (el2Only && half == 1) {
-            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         long top = va >>> 56;
         if (!h.tbi() && top != (half == 0 ? 0 : 0xFF)) {
-            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         if (h.disabled()) {
-            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         VmsaFormat f = h.format();
         int ia = f.inputBits();
         long rangeBits = (va << 8) >> (ia + 8); // bits [55:IA], sign-extended from bit 55
         if (rangeBits != (half == 0 ? 0 : -1L)) {
             return translationFault(EventType.F_TRANSLATION, 1, f.startLevel(), EventRecord.CLASS_IN, 0,
-                    s1.record());
+                    s1.record(), s1.stall());
         }
         long input = (va << 8) >> 8; // top byte replaced by copies of bit 55
         int vmid = sc.vmid();
@@ -393,8 +409,10 @@ public final class Translator {
         }
         if (!w.ok()) {
             int type = Stage2Walk.failure(f, w, h.value(w.lastEntry()));
-            return translationFault(type, 1, w.level(), EventRecord.CLASS_TT, w.address(),
-                    type == EventType.F_WALK_EABT || s1.record());
+            // a stage-1 walk fault is CLASS=IN, except an external abort on a table fetch (CLASS=TT)
+            int clazz = type == EventType.F_WALK_EABT ? EventRecord.CLASS_TT : EventRecord.CLASS_IN;
+            return translationFault(type, 1, w.level(), clazz, w.address(),
+                    type == EventType.F_WALK_EABT || s1.record(), s1.stall());
         }
         caches.stage1Walk.fill(tag, f, input, w.entries(), w.firstStep(), w.step(), inheritedBits,
                 e -> wf.nextTable(e, 0), e -> h.value(e) & VmsaDescriptor.HIERARCHICAL_MASK);
@@ -414,7 +432,7 @@ public final class Translator {
                 }
                 d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d), h.bigEndian());
             } else if (!s1.affd()) {
-                return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
+                return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
             }
         }
         long permissionBits = d;
@@ -427,7 +445,7 @@ public final class Translator {
         int priv = VmsaPermissions.stage1(permissionBits, tableBits, true, s1.hd(), s1.wxn(), s1.uwxn());
         int granted = req.privileged() ? priv : unpriv;
         if ((granted & req.access().permission()) == 0) {
-            return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         if (req.access() == Access.WRITE && s1.hd() && VmsaDescriptor.stage1WritableClean(d)) {
             if (!stage1TableWritable(s2, wf, w, table, input)) {
