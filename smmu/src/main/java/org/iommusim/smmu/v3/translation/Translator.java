@@ -181,11 +181,10 @@ public final class Translator {
         }
         Stage1Config s1 = caches.config.cd(sid, cdIndex);
         if (s1 == null) {
-            Object fetched = fetchCd(sc, cdIndex);
-            if (fetched instanceof Fault f) {
-                return f;
+            s1 = fetchCd(sc, cdIndex);
+            if (s1 == null) {
+                return lastFault;
             }
-            s1 = (Stage1Config) fetched;
             caches.config.fillCd(sid, cdIndex, s1);
         }
         return stage1(sc, s1, req);
@@ -193,8 +192,8 @@ public final class Translator {
 
     // ---- configuration ----
 
-    /** Fetches and validates the CD, or returns the fault (with its event recorded). */
-    private Object fetchCd(StreamConfig sc, int cdIndex) {
+    /** Fetches and validates the CD; null with {@link #lastFault} set (and its event recorded) when refused. */
+    private Stage1Config fetchCd(StreamConfig sc, int cdIndex) {
         StreamTableEntry ste = sc.ste();
         int ssid = request.pasid();
         long address;
@@ -207,24 +206,25 @@ public final class Translator {
             long l1Address = ContextDescriptorTable.l1Entry(ste.s1ContextPtr(), cdMax, ste.s1Fmt(), cdIndex);
             long pa = configAddress(sc, l1Address, 8);
             if (pa < 0) {
-                return lastFault;
+                return null;
             }
             long l1 = memory.read64(pa, AccessPurpose.CONFIG_FETCH);
             if (!ContextDescriptorTable.l1Valid(l1)) {
-                return configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+                configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+                return null;
             }
             address = ContextDescriptorTable.l2Entry(l1, ste.s1Fmt(), cdIndex);
         }
         long pa = configAddress(sc, address, ContextDescriptor.SIZE);
         if (pa < 0) {
-            return lastFault;
+            return null;
         }
         byte[] raw = new byte[ContextDescriptor.SIZE];
         memory.readBytes(pa, raw, 0, raw.length, AccessPurpose.CONFIG_FETCH);
         ContextDescriptor cd = new ContextDescriptor(word(raw, 0), word(raw, 1), word(raw, 2), word(raw, 3));
         Stage1Config s1 = CdValidator.decode(cd, id, ste.s1Stalld());
         if (s1 == null) {
-            return configFault(EventType.C_BAD_CD, ssid, true, 0);
+            configFault(EventType.C_BAD_CD, ssid, true, 0);
         }
         return s1;
     }
