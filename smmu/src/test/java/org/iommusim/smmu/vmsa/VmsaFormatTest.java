@@ -72,6 +72,8 @@ class VmsaFormatTest {
             assertEquals(g, Granule.fromTg0(g.tg0()));
             assertEquals(g, Granule.fromTg1(g.tg1()));
         }
+        assertEquals(Granule.GRANULE_16K, Granule.ofPageSize(16384));
+        assertEquals(null, Granule.ofPageSize(8192));
         assertEquals(null, Granule.fromTg0(3));
         assertEquals(null, Granule.fromTg1(0));
         assertEquals(Granule.GRANULE_64K, Granule.fromTg0(1));

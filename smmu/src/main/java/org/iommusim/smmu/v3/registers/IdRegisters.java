@@ -35,10 +35,6 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         return (ttf() & 2) != 0;
     }
 
-    public boolean cohacc() {
-        return Bits.bit(idr0, 4);
-    }
-
     public boolean btm() {
         return Bits.bit(idr0, 5);
     }
@@ -116,10 +112,6 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         return Math.min((int) Bits.field(idr1, 10, 6), MAX_SSIDSIZE);
     }
 
-    public int priqs() {
-        return Math.min((int) Bits.field(idr1, 15, 11), MAX_QUEUE_LOG2SIZE);
-    }
-
     public int eventqs() {
         return Math.min((int) Bits.field(idr1, 20, 16), MAX_QUEUE_LOG2SIZE);
     }
@@ -159,11 +151,6 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
     /** IDR5.STALL_MAX: the most transactions the SMMU can hold stalled. */
     public int stallMax() {
         return (int) Bits.field(idr5, 31, 16);
-    }
-
-    /** The architecture minor revision (AIDR.ArchMinorRev): 0 SMMUv3.0, 1 v3.1, 2 v3.2 ... */
-    public int minorRevision() {
-        return aidr & 0xF;
     }
 
     /** Every field, named "IDR0.S1P" ..., in register order. */
