@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.iommusim.core.iommu.IdRegister;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
@@ -46,7 +47,12 @@ final class CapsCommand implements Callable<Integer> {
             }
             try {
                 Iommu iommu = k.create(new PhysicalMemory(), options);
-                System.out.printf("  capabilities (%s):%n", preset == null ? k.presets().get(0) : preset);
+                System.out.printf("  registers (%s):%n", preset == null ? k.presets().get(0) : preset);
+                for (IdRegister r : k.idRegisters()) {
+                    long v = iommu.mmioRead(r.offset(), r.width());
+                    System.out.printf("    %-24s 0x%x%n", r.name(), r.width() == 4 ? v & 0xFFFF_FFFFL : v);
+                }
+                System.out.println("  decoded:");
                 iommu.capabilities().forEach((name, value) ->
                         System.out.printf("    %-24s 0x%x%n", name, value));
             } catch (MachineConfigException e) {

@@ -1,8 +1,12 @@
 package org.iommusim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,6 +37,43 @@ class MainTest {
         assertEquals(2, Main.execute("run", malformed.toString()));
         assertEquals(2, Main.execute("run", missing.toString()), "an unreadable script is malformed");
         assertEquals(2, Main.execute("run", "--json", malformed.toString()));
+    }
+
+    /** Runs the command line with standard output captured. */
+    private static String output(int[] status, String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            status[0] = Main.execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void capsPrintsTheRawRegistersOfAPreset() {
+        int[] rc = new int[1];
+        String out = output(rc, "caps", "smmuv2", "--preset", "mmu500");
+        assertEquals(0, rc[0]);
+        assertTrue(out.contains("IDR0                     0xfc013e40"), out);
+        assertTrue(out.contains("IDR1.NUMCB"), out);
+        output(rc, "caps", "vtd", "--preset", "nosuchpreset");
+        assertEquals(2, rc[0]);
+    }
+
+    @Test
+    void replayRunsAWorkloadOnTheMachineASetupScriptBuilt() {
+        // The setup maps IOVA page 0x12345000 read-only for requester 0x0008, nothing else.
+        int[] rc = new int[1];
+        String out = output(rc, "replay", "src/test/resources/scenarios/vtd/fault-recording.ios",
+                "--ring", "4,2", "--sid", "8", "--base", "0x12345000");
+        assertEquals(0, rc[0], out);
+        // Pass 0 writes: all 4 pages fault (read-only, then 3 unmapped); pass 1 reads: the 3 unmapped fault.
+        assertTrue(out.startsWith("translations 8, faults 7,"), out);
+        output(rc, "replay", "src/test/resources/scenarios/vtd/fault-recording.ios", "--ring", "0,1");
+        assertEquals(2, rc[0], "an empty workload is a usage error");
     }
 
     @Test

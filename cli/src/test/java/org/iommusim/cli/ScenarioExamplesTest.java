@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +55,7 @@ class ScenarioExamplesTest {
     }
 
     @Test
-    void demoCommandRunsEveryDemo() throws IOException {
+    void demoCommandRunsEveryDemo() {
         assertEquals(0, Main.execute("demo"));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.iommusim.core.bits.Numbers;
 import org.iommusim.core.cache.CacheConfig;
 import org.iommusim.core.cache.ReplacementPolicy;
+import org.iommusim.core.iommu.IdRegister;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
@@ -14,6 +15,7 @@ import org.iommusim.vtd.cache.VtdCaches.CacheSizes;
 import org.iommusim.vtd.preset.Presets;
 import org.iommusim.vtd.registers.Cap;
 import org.iommusim.vtd.registers.Ecap;
+import org.iommusim.vtd.registers.RegisterOffsets;
 
 /**
  * {@code machine vtd [preset=NAME] [cap=N] [ecap=N] [ver=N]}, plus the cache options {@code iotlb=N},
@@ -32,6 +34,12 @@ public final class VtdMachineKind implements MachineKind {
     @Override
     public String description() {
         return "Intel VT-d DMA remapping unit (legacy and scalable mode, first/second/nested stages)";
+    }
+
+    @Override
+    public List<IdRegister> idRegisters() {
+        return List.of(new IdRegister("VER", RegisterOffsets.VER, 4), new IdRegister("CAP", RegisterOffsets.CAP, 8),
+                new IdRegister("ECAP", RegisterOffsets.ECAP, 8));
     }
 
     @Override

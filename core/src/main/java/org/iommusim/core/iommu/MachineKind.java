@@ -20,6 +20,9 @@ public interface MachineKind {
     /** The presets {@code preset=NAME} accepts, the default one first. */
     List<String> presets();
 
+    /** The identification and capability registers of this kind, in register order (for {@code iommusim caps}). */
+    List<IdRegister> idRegisters();
+
     /**
      * Makes a fresh IOMMU over {@code memory}.
      *

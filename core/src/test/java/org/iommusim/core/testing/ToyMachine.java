@@ -3,6 +3,7 @@ package org.iommusim.core.testing;
 import java.util.List;
 import java.util.Map;
 
+import org.iommusim.core.iommu.IdRegister;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
@@ -33,6 +34,11 @@ public final class ToyMachine implements Iommu {
         @Override
         public String description() {
             return "test double";
+        }
+
+        @Override
+        public List<IdRegister> idRegisters() {
+            return List.of();
         }
 
         @Override

@@ -7,11 +7,13 @@ import java.util.Map;
 import org.iommusim.core.bits.Numbers;
 import org.iommusim.core.cache.CacheConfig;
 import org.iommusim.core.cache.ReplacementPolicy;
+import org.iommusim.core.iommu.IdRegister;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.smmu.v2.preset.SmmuV2Preset;
+import org.iommusim.smmu.v2.registers.GlobalRegisters;
 import org.iommusim.smmu.v2.registers.Idr0;
 import org.iommusim.smmu.v2.registers.Idr1;
 
@@ -29,6 +31,12 @@ public final class SmmuV2MachineKind implements MachineKind {
     @Override
     public String description() {
         return "Arm SMMUv2 (IHI 0062): stream matching, stage-1/stage-2/nested context banks, VMSAv8-64 tables";
+    }
+
+    @Override
+    public List<IdRegister> idRegisters() {
+        return List.of(new IdRegister("IDR0", GlobalRegisters.IDR0, 4), new IdRegister("IDR1", GlobalRegisters.IDR1, 4),
+                new IdRegister("IDR2", GlobalRegisters.IDR2, 4), new IdRegister("IDR7", GlobalRegisters.IDR7, 4));
     }
 
     @Override

@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.iommusim.core.bits.Numbers;
+import org.iommusim.core.iommu.IdRegister;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.smmu.v3.preset.Presets;
 import org.iommusim.smmu.v3.registers.IdRegisters;
+import org.iommusim.smmu.v3.registers.RegisterOffsets;
 
 /** {@code machine smmuv3 [preset=NAME] [idr0=N ... idr5=N] [iidr=N] [aidr=N]}. */
 public final class SmmuV3Kind implements MachineKind {
@@ -25,6 +27,14 @@ public final class SmmuV3Kind implements MachineKind {
     public String description() {
         return "Arm SMMUv3 (IHI 0070): stream table, STE, CD tables with SubstreamIDs, stage 1/2/nested "
                 + "VMSAv8-64, TLB and config/walk caches, command and event queues";
+    }
+
+    @Override
+    public List<IdRegister> idRegisters() {
+        return List.of(new IdRegister("IDR0", RegisterOffsets.IDR0, 4), new IdRegister("IDR1", RegisterOffsets.IDR1, 4),
+                new IdRegister("IDR2", RegisterOffsets.IDR2, 4), new IdRegister("IDR3", RegisterOffsets.IDR3, 4),
+                new IdRegister("IDR4", RegisterOffsets.IDR4, 4), new IdRegister("IDR5", RegisterOffsets.IDR5, 4),
+                new IdRegister("IIDR", RegisterOffsets.IIDR, 4), new IdRegister("AIDR", RegisterOffsets.AIDR, 4));
     }
 
     @Override
