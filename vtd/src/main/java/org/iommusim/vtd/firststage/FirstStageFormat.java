@@ -2,7 +2,7 @@ package org.iommusim.vtd.firststage;
 
 import org.iommusim.core.bits.Bits;
 import org.iommusim.core.walk.EntryKind;
-import org.iommusim.core.walk.PageTableFormat;
+import org.iommusim.vtd.paging.NineBitRadix;
 
 /**
  * First-stage paging: the IA-32e format with 4 or 5 levels (PML5E, PML4E, PDPE, PDE, PTE), VT-d
@@ -14,7 +14,7 @@ import org.iommusim.core.walk.PageTableFormat;
  * @param hostAddressWidth  address bits at and above this one are reserved in every entry
  * @param oneGigPages       CAP.FL1GP
  */
-public record FirstStageFormat(int levels, int hostAddressWidth, boolean oneGigPages) implements PageTableFormat {
+public record FirstStageFormat(int levels, int hostAddressWidth, boolean oneGigPages) implements NineBitRadix {
     public static final int P = 0;
     public static final int RW = 1;
     public static final int US = 2;
@@ -38,21 +38,6 @@ public record FirstStageFormat(int levels, int hostAddressWidth, boolean oneGigP
     @Override
     public String name() {
         return "vtd-fs-" + levels + "level";
-    }
-
-    @Override
-    public int indexShift(int step) {
-        return 12 + 9 * (levels - 1 - step);
-    }
-
-    @Override
-    public int indexBits(int step) {
-        return 9;
-    }
-
-    @Override
-    public int level(int step) {
-        return levels - step;
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.iommusim.vtd.secondstage;
 
 import org.iommusim.core.bits.Bits;
 import org.iommusim.core.walk.EntryKind;
-import org.iommusim.core.walk.PageTableFormat;
+import org.iommusim.vtd.paging.NineBitRadix;
 
 /**
  * Second-stage paging, VT-d specification section 3.7 (translation) and 9.8 (entry format): 3, 4 or 5
@@ -16,7 +16,7 @@ import org.iommusim.core.walk.PageTableFormat;
  * @param snoopControl     ECAP.SC: SNP (bit 11) is allowed in leaf entries
  */
 public record SecondStageFormat(int levels, int hostAddressWidth, boolean twoMegPages, boolean oneGigPages,
-                                boolean snoopControl) implements PageTableFormat {
+                                boolean snoopControl) implements NineBitRadix {
     public static final int R = 0;
     public static final int W = 1;
     public static final int X = 2;
@@ -40,21 +40,6 @@ public record SecondStageFormat(int levels, int hostAddressWidth, boolean twoMeg
     @Override
     public String name() {
         return "vtd-ss-" + levels + "level";
-    }
-
-    @Override
-    public int indexShift(int step) {
-        return 12 + 9 * (levels - 1 - step);
-    }
-
-    @Override
-    public int indexBits(int step) {
-        return 9;
-    }
-
-    @Override
-    public int level(int step) {
-        return levels - step;
     }
 
     @Override
