@@ -116,14 +116,15 @@ class TranslationCacheTest {
             }
         }
         long before = mx.getThreadAllocatedBytes(tid);
-        for (int round = 0; round < 100; round++) {
+        for (int round = 0; round < 200; round++) {
             for (long k = 0; k < 512; k++) {
                 sink += c.lookup(k, k * 3).length();
             }
         }
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        assertEquals(3 * 512 + 100 * 512, sink);
-        // The measurement call itself may cost a few bytes; 51,200 hits must not cost even one each.
-        assertTrue(allocated < 1024, "hits allocated " + allocated + " bytes");
+        assertEquals(3 * 512 + 200 * 512, sink);
+        // 102,400 hits must cost less than one byte each: the smallest object is 16 bytes, so any
+        // per-hit allocation fails this, while the measuring and the JIT's occasional few kilobytes do not.
+        assertTrue(allocated < 102_400, "hits allocated " + allocated + " bytes");
     }
 }
