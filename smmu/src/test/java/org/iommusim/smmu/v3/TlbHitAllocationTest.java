@@ -1,7 +1,7 @@
 package org.iommusim.smmu.v3;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -46,11 +46,13 @@ class TlbHitAllocationTest {
         }
         long before = bean.getThreadAllocatedBytes(Thread.currentThread().getId());
         Translation last = null;
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 100_000; i++) {
             last = smmu.translate(request);
         }
         long allocated = bean.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
         assertSame(first, last);
-        assertEquals(0, allocated, "bytes allocated by 10000 TLB hits");
+        // a single allocation per hit would be over a megabyte; a few kilobytes are the JIT's and the
+        // measurement's own (seen now and then even on an idle loop), as the other models' tests allow
+        assertTrue(allocated < 10_000, "100000 TLB hits allocated " + allocated + " bytes");
     }
 }
