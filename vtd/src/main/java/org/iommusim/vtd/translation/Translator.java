@@ -36,7 +36,9 @@ import org.iommusim.vtd.secondstage.SecondStageFormat;
  * DMA remapping of one request, VT-d specification chapter 3 (legacy mode 3.4.2, scalable mode 3.4.3,
  * first stage 3.6, second stage 3.7, nested 3.8) with the caches of chapter 6: context/PASID lookup
  * through the context and PASID caches, then the IOTLB, then on a miss the walk (through the
- * paging-structure caches), permission checks, accessed/dirty updates and the IOTLB fill.
+ * paging-structure caches), permission checks, accessed/dirty updates and the IOTLB fill. A PCIe ATS
+ * translated request (section 4.2.3) stops after the context entry, which decides whether it passes
+ * unremapped.
  *
  * <p>A refused request yields a {@link Fault} whose code is the fault reason; {@link #lastReason()} and
  * {@link #lastFpd()} tell the caller how to record it.
