@@ -188,7 +188,8 @@ public final class Translator {
     public Translation translateTranslated(TranslationRequest req, boolean smmuEnabled, boolean atsCheck,
                                            long strtabBase, int strtabBaseCfg) {
         translations++;
-        request = new TranslationRequest(req.sourceId(), TranslationRequest.NO_PASID, req.iova(),
+        boolean asIs = !req.hasPasid() && !req.privileged() && req.access() != Access.EXEC;
+        request = asIs ? req : new TranslationRequest(req.sourceId(), TranslationRequest.NO_PASID, req.iova(),
                 req.access() == Access.EXEC ? Access.READ : req.access(), false, true);
         if (!id.ats()) {
             return silentAbort("ATS_NOT_IMPLEMENTED");
