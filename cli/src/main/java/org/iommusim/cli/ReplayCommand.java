@@ -34,7 +34,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--trace", paramLabel = "FILE",
-                description = "A trace file: one 'sid=N [pasid=N] iova=N access=read|write|exec [priv]' per line.")
+                description = "A trace file: one 'sid=N [pasid=N] iova=N access=read|write|exec [priv] [translated]' per line.")
         Path trace;
 
         @Option(names = "--ring", paramLabel = "PAGES,PASSES", split = ",",

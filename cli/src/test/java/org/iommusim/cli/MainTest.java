@@ -77,6 +77,20 @@ class MainTest {
     }
 
     @Test
+    void replayReadsTranslatedRequestsFromATraceFile() throws IOException {
+        // Legacy context entries with TT=00b: the untranslated read of the mapped page is remapped; the
+        // same reads marked translated are refused (fault reason 0xD), never reaching the page tables.
+        Path trace = script("t.trace", "sid=0x8 iova=0x12345678 access=read\n"
+                + "sid=0x8 iova=0x12345678 access=read translated\n"
+                + "translated sid=0x8 iova=0x12345000 access=read\n");
+        int[] rc = new int[1];
+        String out = output(rc, "replay", "src/test/resources/scenarios/vtd/fault-recording.ios",
+                "--trace", trace.toString());
+        assertEquals(0, rc[0], out);
+        assertTrue(out.startsWith("translations 3, faults 2,"), out);
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         assertEquals(2, Main.execute("run"));
         assertEquals(2, Main.execute("frobnicate"));

@@ -69,6 +69,33 @@ class RobustnessProperties {
         u.capabilities();
     }
 
+    /**
+     * Translated requests (PCIe AT=10b) over random root and context tables never throw and are never
+     * remapped: the outcome is the request's own address or a fault (sections 4.2.3, 9.3, 9.4).
+     */
+    @Property(tries = 300)
+    void translatedRequestsAreNeverRemapped(@ForAll("entries") List<Long> words,
+                                            @ForAll("requests") List<TranslationRequest> reqs,
+                                            @ForAll boolean scalable) {
+        VtdIommu u = new VtdIommu(new PhysicalMemory(40), Presets.DEFAULT);
+        PhysicalMemory m = u.memory();
+        for (int f = 0; f < FRAMES.length && !words.isEmpty(); f++) {
+            for (int i = 0; i < 512; i++) {
+                m.write64(FRAMES[f] + 8L * i, words.get((f * 512 + i) % words.size()));
+            }
+        }
+        u.mmioWrite(0x20, 8, 0x10000 | (scalable ? 0x400 : 0));
+        u.mmioWrite(0x18, 4, 0x4000_0000);
+        u.mmioWrite(0x18, 4, 0x8000_0000);
+        for (TranslationRequest r : reqs) {
+            TranslationRequest t = new TranslationRequest(r.sourceId(), r.pasid(), r.iova(), r.access(),
+                    r.privileged(), true);
+            if (u.translate(t) instanceof org.iommusim.core.request.TranslationResult ok) {
+                org.junit.jupiter.api.Assertions.assertEquals(t.iova(), ok.outputAddress(t.iova()), t::toString);
+            }
+        }
+    }
+
     @Provide
     Arbitrary<List<long[]>> registerWrites() {
         Arbitrary<Long> offset = Arbitraries.oneOf(Arbitraries.longs().between(0, 0x1000),

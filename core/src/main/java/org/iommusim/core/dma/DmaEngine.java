@@ -25,17 +25,30 @@ public final class DmaEngine {
         this.memory = iommu.memory();
     }
 
+    /** An untranslated DMA read. */
     public DmaResult read(int sourceId, int pasid, boolean privileged, long iova, int length) {
+        return read(sourceId, pasid, privileged, false, iova, length);
+    }
+
+    /** A DMA read; {@code translated}: every request is a PCIe ATS translated request (AT=10b). */
+    public DmaResult read(int sourceId, int pasid, boolean privileged, boolean translated, long iova, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("length < 0");
         }
         byte[] data = new byte[length];
-        return transfer(new TranslationRequest(sourceId, pasid, iova, Access.READ, privileged), data, length, false);
+        return transfer(new TranslationRequest(sourceId, pasid, iova, Access.READ, privileged, translated), data,
+                length, false);
     }
 
+    /** An untranslated DMA write. */
     public DmaResult write(int sourceId, int pasid, boolean privileged, long iova, byte[] data) {
-        return transfer(new TranslationRequest(sourceId, pasid, iova, Access.WRITE, privileged), data.clone(),
-                data.length, true);
+        return write(sourceId, pasid, privileged, false, iova, data);
+    }
+
+    /** A DMA write; {@code translated}: every request is a PCIe ATS translated request (AT=10b). */
+    public DmaResult write(int sourceId, int pasid, boolean privileged, boolean translated, long iova, byte[] data) {
+        return transfer(new TranslationRequest(sourceId, pasid, iova, Access.WRITE, privileged, translated),
+                data.clone(), data.length, true);
     }
 
     private DmaResult transfer(TranslationRequest first, byte[] buffer, int length, boolean write) {

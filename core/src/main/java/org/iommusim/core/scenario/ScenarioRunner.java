@@ -269,9 +269,10 @@ public final class ScenarioRunner {
     // ---- translation and DMA ----
 
     private void translate(List<String> w) throws MalformedScriptException {
-        Args a = Args.parse(w.subList(1, w.size()), List.of("sid", "pasid", "iova", "access"), List.of("priv"));
+        Args a = Args.parse(w.subList(1, w.size()), List.of("sid", "pasid", "iova", "access"),
+                List.of("priv", "translated"));
         TranslationRequest req = new TranslationRequest(sid(a), pasid(a), number(a.require("iova")), access(a),
-                a.flag("priv"));
+                a.flag("priv"), a.flag("translated"));
         Translation t = iommu.translate(req);
         if (t instanceof TranslationResult r) {
             produce(new Outcome.Access("translate", true, r.outputAddress(req.iova()), r, null, false, null));
@@ -285,19 +286,22 @@ public final class ScenarioRunner {
         DmaResult r;
         switch (op) {
             case "read" -> {
-                Args a = Args.parse(w.subList(2, w.size()), List.of("sid", "pasid", "iova", "len"), List.of("priv"));
+                Args a = Args.parse(w.subList(2, w.size()), List.of("sid", "pasid", "iova", "len"),
+                        List.of("priv", "translated"));
                 long len = number(a.require("len"));
                 if (len > MAX_DMA_LENGTH) {
                     throw new MalformedScriptException("dma read len must be at most " + MAX_DMA_LENGTH);
                 }
-                r = dma.read(sid(a), pasid(a), a.flag("priv"), number(a.require("iova")), (int) len);
+                r = dma.read(sid(a), pasid(a), a.flag("priv"), a.flag("translated"), number(a.require("iova")),
+                        (int) len);
                 produce(new Outcome.Access("dma read", r.ok(), r.firstOutputAddress(), null, r.fault(), r.busError(),
                         r.ok() ? r.data() : null));
             }
             case "write" -> {
-                Args a = Args.parse(w.subList(2, w.size()), List.of("sid", "pasid", "iova", "data"), List.of("priv"));
+                Args a = Args.parse(w.subList(2, w.size()), List.of("sid", "pasid", "iova", "data"),
+                        List.of("priv", "translated"));
                 byte[] data = hex(a.require("data"));
-                r = dma.write(sid(a), pasid(a), a.flag("priv"), number(a.require("iova")), data);
+                r = dma.write(sid(a), pasid(a), a.flag("priv"), a.flag("translated"), number(a.require("iova")), data);
                 produce(new Outcome.Access("dma write", r.ok(), r.firstOutputAddress(), null, r.fault(), r.busError(),
                         null));
             }

@@ -9,7 +9,8 @@ import org.iommusim.core.request.TranslationRequest;
 
 /**
  * The text form of a trace: one request per line, in the words of the scenario {@code translate}
- * command ({@code sid=N [pasid=N] iova=N access=read|write|exec [priv]}); {@code #} comments and blank
+ * command ({@code sid=N [pasid=N] iova=N access=read|write|exec [priv] [translated]}, {@code translated}
+ * marking a PCIe ATS translated request); {@code #} comments and blank
  * lines are ignored.
  */
 public final class TraceFile {
@@ -46,7 +47,8 @@ public final class TraceFile {
                 + (r.hasPasid() ? " pasid=" + Numbers.hex(r.pasid()) : "")
                 + " iova=" + Numbers.hex(r.iova())
                 + " access=" + r.access().name().toLowerCase(java.util.Locale.ROOT)
-                + (r.privileged() ? " priv" : "");
+                + (r.privileged() ? " priv" : "")
+                + (r.translated() ? " translated" : "");
     }
 
     private static TranslationRequest request(String[] words) {
@@ -56,9 +58,14 @@ public final class TraceFile {
         boolean haveIova = false;
         Access access = null;
         boolean priv = false;
+        boolean translated = false;
         for (String w : words) {
             if (w.equals("priv")) {
                 priv = true;
+                continue;
+            }
+            if (w.equals("translated")) {
+                translated = true;
                 continue;
             }
             int eq = w.indexOf('=');
@@ -90,6 +97,6 @@ public final class TraceFile {
             throw new IllegalArgumentException("pasid must fit in 20 bits");
         }
         return new TranslationRequest((int) sid, pasid < 0 ? TranslationRequest.NO_PASID : (int) pasid, iova, access,
-                priv);
+                priv, translated);
     }
 }

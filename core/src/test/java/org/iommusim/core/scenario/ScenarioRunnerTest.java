@@ -179,4 +179,41 @@ class ScenarioRunnerTest {
                 """, ScenarioRunner.Format.TEXT);
         assertEquals(ScenarioRunner.PASSED, rc, out());
     }
+
+    @Test
+    void translatedFlagReachesTheModelOnTranslateAndDma() {
+        // The toy refuses translated requests (fault 4) until CTRL bit 1; then it passes them through.
+        int rc = run(SETUP + """
+                translate sid=8 iova=0x12345678 access=read translated
+                expect fault reason=4
+                dma read sid=8 iova=0x12345678 len=4 translated
+                expect fault reason=4
+                dma write sid=8 translated iova=0x12345678 data=01
+                expect fault reason=4
+                mmio write32 0x8 3
+                translate sid=8 iova=0x12345678 access=read translated
+                expect ok pa=0x12345678
+                translate sid=8 iova=0x12345678 access=read
+                expect ok pa=0x80000678
+                dma write sid=8 iova=0x4ffe translated data=a1b2c3d4
+                expect ok pa=0x4ffe
+                dma read sid=8 iova=0x4ffe len=4 translated priv
+                expect data=a1b2c3d4
+                mem read32 0x5000
+                expect value=0xd4c3
+                """, ScenarioRunner.Format.TEXT);
+        assertEquals(ScenarioRunner.PASSED, rc, out());
+    }
+
+    @Test
+    void translatedIsABareFlagOnly() {
+        for (String script : new String[] {
+            "machine toy\ntranslate sid=1 iova=0 access=read translated=1",
+            "machine toy\ndma read sid=1 iova=0 len=1 translated=yes",
+            "machine toy\nmem read64 0 translated",
+        }) {
+            out.reset();
+            assertEquals(ScenarioRunner.MALFORMED, run(script, ScenarioRunner.Format.TEXT), script + " -> " + out());
+        }
+    }
 }

@@ -21,8 +21,9 @@ import org.iommusim.core.walk.Walker;
 
 /**
  * A test double with the smallest register interface that lets the runner be tested without a vendor:
- * 0x0 ROOT (the 4-level radix table), 0x8 CTRL (bit 0 enables translation). Faults: 1 disabled,
- * 2 not present (stage 1), 3 exec denied (stage 1).
+ * 0x0 ROOT (the 4-level radix table), 0x8 CTRL (bit 0 enables translation, bit 1 lets ATS translated
+ * requests through untranslated as 4 KiB read/write pages). Faults: 1 disabled, 2 not present (stage 1),
+ * 3 exec denied (stage 1), 4 translated request forbidden.
  */
 public final class ToyMachine implements Iommu {
     public static final MachineKind KIND = new MachineKind() {
@@ -57,6 +58,9 @@ public final class ToyMachine implements Iommu {
         }
     };
 
+    private static final long CTRL_ENABLE = 1;
+    private static final long CTRL_ATS = 2;
+
     private final PhysicalMemory memory;
     private final RadixFormat format = RadixFormat.ofLevels(4);
     private long root;
@@ -88,13 +92,19 @@ public final class ToyMachine implements Iommu {
         if (offset == 0) {
             root = value & RadixFormat.ADDRESS_MASK;
         } else if (offset == 8) {
-            ctrl = value & 1;
+            ctrl = value & (CTRL_ENABLE | CTRL_ATS);
         }
     }
 
     @Override
     public Translation translate(TranslationRequest r) {
-        if (ctrl == 0) {
+        if (r.translated()) {
+            if ((ctrl & CTRL_ATS) == 0) {
+                return new Fault(4, "TRANSLATED_FORBIDDEN", 0, Fault.NO_LEVEL, r.iova());
+            }
+            return new TranslationResult(r.iova() & ~0xFFFL, 0x1000, Permissions.READ | Permissions.WRITE, 0);
+        }
+        if ((ctrl & CTRL_ENABLE) == 0) {
             return new Fault(1, "DISABLED", 0, Fault.NO_LEVEL, r.iova());
         }
         WalkResult w = Walker.walk(memory, format, root, r.iova(), 1, WalkTrace.NONE);

@@ -20,12 +20,23 @@ class TraceTest {
         TranslationRequest[] trace = {
             new TranslationRequest(8, TranslationRequest.NO_PASID, 0x1234, Access.READ, false),
             new TranslationRequest(0xFFFF_FFFF, 0xFFFFF, -1L, Access.EXEC, true),
+            new TranslationRequest(3, 7, 0x8000_0000L, Access.WRITE, false, true),
         };
         StringBuilder sb = new StringBuilder("# a trace\n\n");
         for (TranslationRequest r : trace) {
             sb.append(TraceFile.format(r)).append('\n');
         }
         assertEquals(Arrays.asList(trace), Arrays.asList(TraceFile.parse(sb.toString())));
+        assertEquals("sid=0x3 pasid=0x7 iova=0x80000000 access=write translated", TraceFile.format(trace[2]));
+    }
+
+    @Test
+    void translatedFlagIsParsedAnywhereOnTheLine() {
+        TranslationRequest[] t = TraceFile.parse("translated sid=1 iova=0x2000 access=read\nsid=1 iova=0 access=read");
+        assertTrue(t[0].translated());
+        assertEquals(false, t[1].translated());
+        assertEquals(0x2000, t[0].iova());
+        assertThrows(IllegalArgumentException.class, () -> TraceFile.parse("sid=1 iova=0 access=read translated=1"));
     }
 
     @Test

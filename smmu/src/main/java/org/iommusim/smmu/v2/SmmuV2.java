@@ -100,6 +100,10 @@ public final class SmmuV2 implements Iommu {
         return memory;
     }
 
+    /**
+     * IHI 0062 has no ATS (no EATS, no ATSCHK, no Translated attribute): a request marked
+     * {@link TranslationRequest#translated()} is translated like any other, the flag is ignored.
+     */
     @Override
     public Translation translate(TranslationRequest request) {
         Objects.requireNonNull(request, "request");

@@ -289,7 +289,9 @@ public final class SmmuV3 implements Iommu {
     }
 
     private void writeCr0(int v) {
-        int mask = ControlFields.CR0_MASK & ~(id.pri() ? 0 : ControlFields.CR0_PRIQEN);
+        // PRIQEN is RES0 without IDR0.PRI, ATSCHK without IDR0.ATS (6.3.9)
+        int mask = ControlFields.CR0_MASK & ~(id.pri() ? 0 : ControlFields.CR0_PRIQEN)
+                & ~(id.ats() ? 0 : ControlFields.CR0_ATSCHK);
         cr0 = v & mask;
         commandQueue.process(enabled(ControlFields.CR0_CMDQEN));
     }
@@ -340,6 +342,10 @@ public final class SmmuV3 implements Iommu {
     @Override
     public Translation translate(TranslationRequest request) {
         Objects.requireNonNull(request, "request");
+        if (request.translated()) {
+            return translator.translateTranslated(request, enabled(ControlFields.CR0_SMMUEN),
+                    enabled(ControlFields.CR0_ATSCHK), strtabBase, strtabBaseCfg);
+        }
         if (!enabled(ControlFields.CR0_SMMUEN)) {
             if ((gbpa & ControlFields.GBPA_ABORT) != 0) {
                 gbpaAborts++;

@@ -2,6 +2,7 @@ package org.iommusim.smmu.v3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -46,11 +47,44 @@ class TlbHitAllocationTest {
         }
         long before = bean.getThreadAllocatedBytes(Thread.currentThread().getId());
         Translation last = null;
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 100_000; i++) {
             last = smmu.translate(request);
         }
         long allocated = bean.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
         assertSame(first, last);
-        assertEquals(0, allocated, "bytes allocated by 10000 TLB hits");
+        // a single allocation per hit would be over a megabyte; a few kilobytes are the JIT's and the
+        // measurement's own (seen now and then even on an idle loop), as the other models' tests allow
+        assertTrue(allocated < 10_000, "100000 TLB hits allocated " + allocated + " bytes");
+    }
+
+    /** A Split-stage ATS Translated transaction (3.9.1.3) that hits the stage-2 TLB allocates nothing either. */
+    @Test
+    void splitStageTranslatedHitsAllocateNothing() throws java.io.IOException, java.net.URISyntaxException {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(bean.isThreadAllocatedMemorySupported());
+        bean.setThreadAllocatedMemoryEnabled(true);
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of(
+                TlbHitAllocationTest.class.getResource("/scenarios/smmuv3/ats_split_stage.ios").toURI()));
+        // the nested STE with EATS=0b10 and its tables, before the script's later machines
+        String setup = script.substring(0, script.indexOf("# An IPA stage 2 does not map"));
+        org.iommusim.core.scenario.ScenarioRunner runner = new org.iommusim.core.scenario.ScenarioRunner(
+                System.out, System.err, org.iommusim.core.scenario.ScenarioRunner.Format.TEXT, false);
+        assertEquals(org.iommusim.core.scenario.ScenarioRunner.PASSED, runner.run("setup", setup));
+        org.iommusim.core.iommu.Iommu smmu = runner.machine().orElseThrow();
+        TranslationRequest request = new TranslationRequest(3, TranslationRequest.NO_PASID, 0x4001_4042L,
+                Access.READ, false, true);
+        Translation first = smmu.translate(request);
+        assertTrue(first.ok(), first::toString);
+        for (int i = 0; i < 20_000; i++) {
+            smmu.translate(request);
+        }
+        long before = bean.getThreadAllocatedBytes(Thread.currentThread().getId());
+        Translation last = null;
+        for (int i = 0; i < 100_000; i++) {
+            last = smmu.translate(request);
+        }
+        long allocated = bean.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertSame(first, last);
+        assertTrue(allocated < 10_000, "100000 split-stage TLB hits allocated " + allocated + " bytes");
     }
 }

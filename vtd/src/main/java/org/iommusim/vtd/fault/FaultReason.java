@@ -21,6 +21,7 @@ public enum FaultReason {
     ROOT_ENTRY_RSVD(0x0A, "LRT.3 reserved bit set in root entry", false),
     CONTEXT_ENTRY_RSVD(0x0B, "LCT.3 reserved bit set in context entry", true),
     PAGING_ENTRY_RSVD(0x0C, "LSS.2 reserved bit set in second-level paging entry", true),
+    CONTEXT_ENTRY_TT(0x0D, "translated request blocked: context-entry TT is not 01b (Device-TLB)", true),
     INTERRUPT_ADDR(0x0E, "LGN.4 output address in the interrupt address range", true),
 
     SM_INVALID_ROOT_TABLE(0x30, "RTA.1 invalid RTADDR.TTM (reserved, or scalable mode without ECAP.SMTS)", false),
@@ -34,6 +35,7 @@ public enum FaultReason {
     SM_CONTEXT_P(0x41, "SCT.2 context entry not present", true),
     SM_CONTEXT_RSVD(0x42, "SCT.3 reserved bit set in context entry", true),
     SM_CONTEXT_INV(0x43, "SCT.4 invalid context-entry programming", true),
+    SM_DEVICE_TLB_DISABLED(0x44, "SCT.5 translated request but the context entry has DTE=0", true),
     SM_PASID_DISABLED(0x45, "SCT.6 request with PASID but PASIDE=0", true),
     SM_PASID_TOO_LARGE(0x46, "SCT.7 PASID beyond the PASID directory (PDTS)", true),
     SM_PASID_IS_RID_PASID(0x48, "SCT.9 request with a PASID equal to RID_PASID", true),

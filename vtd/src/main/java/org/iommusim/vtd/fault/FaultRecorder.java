@@ -41,6 +41,8 @@ public final class FaultRecorder {
     public static final int FRCD_HI_PV_HI = 59, FRCD_HI_PV_LO = 40;
     public static final int FRCD_HI_AT_HI = 61, FRCD_HI_AT_LO = 60;
     public static final int FRCD_HI_T = 62;
+    /** FRCD.AT value of a translated request (PCIe AT=10b). */
+    public static final int AT_TRANSLATED = 0b10;
     public static final int FRCD_HI_F = 63;
     public static final long FRCD_LO_FI_MASK = 0xFFFF_FFFF_FFFF_F000L;
 
@@ -105,6 +107,8 @@ public final class FaultRecorder {
             hi = Bits.withBit(hi, FRCD_HI_PP, true);
             hi = Bits.withField(hi, FRCD_HI_PV_HI, FRCD_HI_PV_LO, request.pasid());
         }
+        // AT: the PCIe Address Type of the request, 10b for an ATS translated request (00b untranslated).
+        hi = Bits.withField(hi, FRCD_HI_AT_HI, FRCD_HI_AT_LO, request.translated() ? AT_TRANSLATED : 0);
         // T: 0 = write, 1 = read (execute requests are reads).
         hi = Bits.withBit(hi, FRCD_HI_T, request.access() != Access.WRITE);
         hi = Bits.withBit(hi, FRCD_HI_F, true);

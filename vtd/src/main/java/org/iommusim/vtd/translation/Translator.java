@@ -36,7 +36,9 @@ import org.iommusim.vtd.secondstage.SecondStageFormat;
  * DMA remapping of one request, VT-d specification chapter 3 (legacy mode 3.4.2, scalable mode 3.4.3,
  * first stage 3.6, second stage 3.7, nested 3.8) with the caches of chapter 6: context/PASID lookup
  * through the context and PASID caches, then the IOTLB, then on a miss the walk (through the
- * paging-structure caches), permission checks, accessed/dirty updates and the IOTLB fill.
+ * paging-structure caches), permission checks, accessed/dirty updates and the IOTLB fill. A PCIe ATS
+ * translated request (section 4.2.3) stops after the context entry, which decides whether it passes
+ * unremapped.
  *
  * <p>A refused request yields a {@link Fault} whose code is the fault reason; {@link #lastReason()} and
  * {@link #lastFpd()} tell the caller how to record it.
@@ -80,6 +82,8 @@ public final class Translator {
 
     private FaultReason lastReason;
     private boolean fpd;
+    /** The fault a context-entry lookup that returned null produced. */
+    private Fault contextFault;
     /** The stage that produced the output address of the current translation. */
     private int outputStage;
 
@@ -179,7 +183,8 @@ public final class Translator {
         if (access == Access.EXEC && versionMajor >= 8) {
             return fault(FaultReason.SM_EXECUTE_REQUESTED, 0, Fault.NO_LEVEL, request.iova());
         }
-        Translation t = scalable ? scalableMode(request, access) : legacyMode(request, access);
+        Translation t = request.translated() ? translated(request)
+                : scalable ? scalableMode(request, access) : legacyMode(request, access);
         // Pass-through outputs are checked too (LGN.4 / SGN.8.1): for them the output is the input.
         if (t instanceof TranslationResult r) {
             long out = r.outputAddress(request.iova());
@@ -213,44 +218,9 @@ public final class Translator {
         if (request.hasPasid()) {
             return fault(FaultReason.SM_TTM_LEGACY_PASID, 0, Fault.NO_LEVEL, iova);
         }
-        int sid = request.sourceId() & 0xFFFF;
-        ContextCacheEntry cached = caches.config.lookupContext(sid, false);
-        ContextEntry ctx;
-        if (cached != null) {
-            ctx = cached.legacy();
-            fpd = ctx.faultProcessingDisable();
-        } else {
-            long rootAddress = RootEntry.entryAddress(rootTable, sid >>> 8);
-            if (!memory.inRange(rootAddress, RootEntry.SIZE)) {
-                return fault(FaultReason.ROOT_TABLE_INV, 0, Fault.NO_LEVEL, iova);
-            }
-            RootEntry root = new RootEntry(fetch(rootAddress), fetch(rootAddress + 8));
-            if (!root.present()) {
-                return fault(FaultReason.ROOT_ENTRY_P, 0, Fault.NO_LEVEL, iova);
-            }
-            if (root.reservedBitsSet(haw)) {
-                return fault(FaultReason.ROOT_ENTRY_RSVD, 0, Fault.NO_LEVEL, iova);
-            }
-            long ctxAddress = ContextEntry.entryAddress(root.contextTablePointer(), sid & 0xFF);
-            if (!memory.inRange(ctxAddress, ContextEntry.SIZE)) {
-                return fault(FaultReason.CONTEXT_TABLE_INV, 0, Fault.NO_LEVEL, iova);
-            }
-            ctx = new ContextEntry(fetch(ctxAddress), fetch(ctxAddress + 8));
-            fpd = ctx.faultProcessingDisable(); // evaluated even when P=0 (section 9.3)
-            if (!ctx.present()) {
-                return fault(FaultReason.CONTEXT_ENTRY_P, 0, Fault.NO_LEVEL, iova);
-            }
-            if (ctx.reservedBitsSet(haw) || (ctx.domainId() >>> cap.domainIdBits()) != 0) {
-                return fault(FaultReason.CONTEXT_ENTRY_RSVD, 0, Fault.NO_LEVEL, iova);
-            }
-            int tt = ctx.translationType();
-            boolean ttOk = tt == ContextEntry.TT_UNTRANSLATED
-                    || (tt == ContextEntry.TT_DEVICE_TLB && ecap.has(Ecap.DT))
-                    || (tt == ContextEntry.TT_PASS_THROUGH && ecap.has(Ecap.PT));
-            if (!ttOk || !cap.supportsAgaw(ctx.addressWidth()) || ctx.addressWidth() == 0) {
-                return fault(FaultReason.CONTEXT_ENTRY_INV, 0, Fault.NO_LEVEL, iova);
-            }
-            caches.config.fillContext(new ContextCacheEntry(sid, ctx, null));
+        ContextEntry ctx = legacyContext(request.sourceId() & 0xFFFF, iova);
+        if (ctx == null) {
+            return contextFault;
         }
         if (ctx.translationType() == ContextEntry.TT_PASS_THROUGH) {
             if ((iova >>> haw) != 0) {
@@ -290,6 +260,56 @@ public final class Translator {
         return result;
     }
 
+    /**
+     * The legacy context entry of {@code sid} through the context cache, or null with
+     * {@link #contextFault} set when the root or context entry refuses the request.
+     */
+    private ContextEntry legacyContext(int sid, long iova) {
+        ContextCacheEntry cached = caches.config.lookupContext(sid, false);
+        if (cached != null) {
+            fpd = cached.legacy().faultProcessingDisable();
+            return cached.legacy();
+        }
+        long rootAddress = RootEntry.entryAddress(rootTable, sid >>> 8);
+        if (!memory.inRange(rootAddress, RootEntry.SIZE)) {
+            return refuse(FaultReason.ROOT_TABLE_INV, iova);
+        }
+        RootEntry root = new RootEntry(fetch(rootAddress), fetch(rootAddress + 8));
+        if (!root.present()) {
+            return refuse(FaultReason.ROOT_ENTRY_P, iova);
+        }
+        if (root.reservedBitsSet(haw)) {
+            return refuse(FaultReason.ROOT_ENTRY_RSVD, iova);
+        }
+        long ctxAddress = ContextEntry.entryAddress(root.contextTablePointer(), sid & 0xFF);
+        if (!memory.inRange(ctxAddress, ContextEntry.SIZE)) {
+            return refuse(FaultReason.CONTEXT_TABLE_INV, iova);
+        }
+        ContextEntry ctx = new ContextEntry(fetch(ctxAddress), fetch(ctxAddress + 8));
+        fpd = ctx.faultProcessingDisable(); // evaluated even when P=0 (section 9.3)
+        if (!ctx.present()) {
+            return refuse(FaultReason.CONTEXT_ENTRY_P, iova);
+        }
+        if (ctx.reservedBitsSet(haw) || (ctx.domainId() >>> cap.domainIdBits()) != 0) {
+            return refuse(FaultReason.CONTEXT_ENTRY_RSVD, iova);
+        }
+        int tt = ctx.translationType();
+        boolean ttOk = tt == ContextEntry.TT_UNTRANSLATED
+                || (tt == ContextEntry.TT_DEVICE_TLB && ecap.has(Ecap.DT))
+                || (tt == ContextEntry.TT_PASS_THROUGH && ecap.has(Ecap.PT));
+        if (!ttOk || !cap.supportsAgaw(ctx.addressWidth()) || ctx.addressWidth() == 0) {
+            return refuse(FaultReason.CONTEXT_ENTRY_INV, iova);
+        }
+        caches.config.fillContext(new ContextCacheEntry(sid, ctx, null));
+        return ctx;
+    }
+
+    /** Sets {@link #contextFault} (a configuration fault, stage 0) and returns null. */
+    private <T> T refuse(FaultReason reason, long iova) {
+        contextFault = fault(reason, 0, Fault.NO_LEVEL, iova);
+        return null;
+    }
+
     private static boolean usable(IotlbEntry e, TranslationResult r, Access access) {
         return (r.permissions() & access.permission()) != 0 && (access != Access.WRITE || e.writeReady());
     }
@@ -299,41 +319,10 @@ public final class Translator {
     private Translation scalableMode(TranslationRequest request, Access access) {
         long iova = request.iova();
         int sid = request.sourceId() & 0xFFFF;
-        ContextCacheEntry cached = caches.config.lookupContext(sid, true);
-        ScalableContextEntry ctx;
-        if (cached != null) {
-            ctx = cached.scalable();
-        } else {
-            long rootAddress = RootEntry.entryAddress(rootTable, sid >>> 8);
-            if (!memory.inRange(rootAddress, RootEntry.SIZE)) {
-                return fault(FaultReason.SM_ROOT_ACCESS, 0, Fault.NO_LEVEL, iova);
-            }
-            ScalableRootEntry root = new ScalableRootEntry(fetch(rootAddress), fetch(rootAddress + 8));
-            int devfn = sid & 0xFF;
-            if (!root.present(devfn)) {
-                return fault(FaultReason.SM_ROOT_P, 0, Fault.NO_LEVEL, iova);
-            }
-            if (root.reservedBitsSet(devfn, haw)) {
-                return fault(FaultReason.SM_ROOT_RSVD, 0, Fault.NO_LEVEL, iova);
-            }
-            long a = ScalableContextEntry.entryAddress(root.contextTablePointer(devfn), devfn);
-            if (!memory.inRange(a, ScalableContextEntry.SIZE)) {
-                return fault(FaultReason.SM_CONTEXT_ACCESS, 0, Fault.NO_LEVEL, iova);
-            }
-            ctx = new ScalableContextEntry(fetch(a), fetch(a + 8), fetch(a + 16), fetch(a + 24));
-            fpd = ctx.faultProcessingDisable(); // evaluated even when P=0 (section 9.4)
-            if (!ctx.present()) {
-                return fault(FaultReason.SM_CONTEXT_P, 0, Fault.NO_LEVEL, iova);
-            }
-            if (ctx.reservedBitsSet(haw, ecap)) {
-                return fault(FaultReason.SM_CONTEXT_RSVD, 0, Fault.NO_LEVEL, iova);
-            }
-            if (ctx.invalidProgramming()) {
-                return fault(FaultReason.SM_CONTEXT_INV, 0, Fault.NO_LEVEL, iova);
-            }
-            caches.config.fillContext(new ContextCacheEntry(sid, null, ctx));
+        ScalableContextEntry ctx = scalableContext(sid, iova);
+        if (ctx == null) {
+            return contextFault;
         }
-        fpd = ctx.faultProcessingDisable();
         int pasid;
         boolean privileged;
         if (request.hasPasid()) {
@@ -414,6 +403,83 @@ public final class Translator {
             return secondStageOnly(pe, pasid, iova, access);
         }
         return firstStage(pe, pasid, iova, access, privileged, pgtt == Pgtt.NESTED);
+    }
+
+    /**
+     * The scalable-mode context entry of {@code sid} through the context cache, or null with
+     * {@link #contextFault} set when the root or context entry refuses the request.
+     */
+    private ScalableContextEntry scalableContext(int sid, long iova) {
+        ContextCacheEntry cached = caches.config.lookupContext(sid, true);
+        if (cached != null) {
+            fpd = cached.scalable().faultProcessingDisable();
+            return cached.scalable();
+        }
+        long rootAddress = RootEntry.entryAddress(rootTable, sid >>> 8);
+        if (!memory.inRange(rootAddress, RootEntry.SIZE)) {
+            return refuse(FaultReason.SM_ROOT_ACCESS, iova);
+        }
+        ScalableRootEntry root = new ScalableRootEntry(fetch(rootAddress), fetch(rootAddress + 8));
+        int devfn = sid & 0xFF;
+        if (!root.present(devfn)) {
+            return refuse(FaultReason.SM_ROOT_P, iova);
+        }
+        if (root.reservedBitsSet(devfn, haw)) {
+            return refuse(FaultReason.SM_ROOT_RSVD, iova);
+        }
+        long a = ScalableContextEntry.entryAddress(root.contextTablePointer(devfn), devfn);
+        if (!memory.inRange(a, ScalableContextEntry.SIZE)) {
+            return refuse(FaultReason.SM_CONTEXT_ACCESS, iova);
+        }
+        ScalableContextEntry ctx = new ScalableContextEntry(fetch(a), fetch(a + 8), fetch(a + 16), fetch(a + 24));
+        fpd = ctx.faultProcessingDisable(); // evaluated even when P=0 (section 9.4)
+        if (!ctx.present()) {
+            return refuse(FaultReason.SM_CONTEXT_P, iova);
+        }
+        if (ctx.reservedBitsSet(haw, ecap)) {
+            return refuse(FaultReason.SM_CONTEXT_RSVD, iova);
+        }
+        if (ctx.invalidProgramming()) {
+            return refuse(FaultReason.SM_CONTEXT_INV, iova);
+        }
+        caches.config.fillContext(new ContextCacheEntry(sid, null, ctx));
+        return ctx;
+    }
+
+    // ---- translated requests (PCIe ATS, AT=10b; sections 4.2.3, 9.3 TT, 9.4 DTE) ----
+
+    /**
+     * A translated request carries an address the device's Device-TLB already translated. The root and
+     * context entries are checked as for any request; then only a context entry that enables the
+     * Device-TLB lets it through, and its address is not remapped: legacy TT=01b (TT=00b and the
+     * pass-through TT=10b block translated requests, 0xD), scalable-mode DTE=1 (DTE=0 is SCT.5, 0x44).
+     * The PASID entry is not consulted in scalable mode; in legacy mode a request with a PASID is
+     * RTA.2 as any other.
+     */
+    private Translation translated(TranslationRequest request) {
+        long address = request.iova();
+        int sid = request.sourceId() & 0xFFFF;
+        if (scalable) {
+            ScalableContextEntry ctx = scalableContext(sid, address);
+            if (ctx == null) {
+                return contextFault;
+            }
+            if (!ctx.deviceTlbEnable()) {
+                return fault(FaultReason.SM_DEVICE_TLB_DISABLED, 0, Fault.NO_LEVEL, address);
+            }
+            return passThrough(address);
+        }
+        if (request.hasPasid()) {
+            return fault(FaultReason.SM_TTM_LEGACY_PASID, 0, Fault.NO_LEVEL, address);
+        }
+        ContextEntry ctx = legacyContext(sid, address);
+        if (ctx == null) {
+            return contextFault;
+        }
+        if (ctx.translationType() != ContextEntry.TT_DEVICE_TLB) {
+            return fault(FaultReason.CONTEXT_ENTRY_TT, 0, Fault.NO_LEVEL, address);
+        }
+        return passThrough(address);
     }
 
     /** The programming checks of section 9.6 against CAP/ECAP (SPT.4.1-SPT.4.4, fault 0x5B). */

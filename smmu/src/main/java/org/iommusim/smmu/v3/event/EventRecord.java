@@ -34,6 +34,15 @@ public record EventRecord(int type, int streamId, int ssid, long input, long add
         return new EventRecord(type, streamId, ssid, 0, 0, false, false, false, false, false, 0, false, false, 0);
     }
 
+    /**
+     * F_TRANSL_FORBIDDEN (7.3.8): StreamID, RnW and InputAddr (the address the Translated transaction
+     * carried); it has no SubstreamID, PnU, InD or CLASS.
+     */
+    public static EventRecord translatedForbidden(int streamId, long input, boolean read) {
+        return new EventRecord(EventType.F_TRANSL_FORBIDDEN, streamId, -1, input, 0, false, read, false, false,
+                false, 0, false, false, 0);
+    }
+
     /** A fetch-abort event with its fetch address. */
     public static EventRecord fetchAbort(int type, int streamId, int ssid, long fetchAddress) {
         return new EventRecord(type, streamId, ssid, 0, fetchAddress, true, false, false, false, false, 0, false,

@@ -133,6 +133,11 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         return Bits.bit(idr3, 10);
     }
 
+    /** IDR3.DPT: the Device Permission Table (STE.EATS=0b11 is Reserved, behaving as 0b00, without it). */
+    public boolean dpt() {
+        return Bits.bit(idr3, 15);
+    }
+
     // ---- IDR5 ----
     /** IDR5.OAS in bits (48 at most in this model: larger encodings are taken as 48). */
     public int oasBits() {

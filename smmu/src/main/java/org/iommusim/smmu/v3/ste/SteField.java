@@ -32,6 +32,10 @@ public final class SteField {
         return dss & 3;
     }
 
+    public static long eats(int eats) {
+        return (long) (eats & 3) << 28;
+    }
+
     public static long strw(int strw) {
         return (long) (strw & 3) << 30;
     }
@@ -74,6 +78,10 @@ public final class SteField {
 
     public static long s2Ha() {
         return 1L << 56;
+    }
+
+    public static long s2S() {
+        return 1L << 57;
     }
 
     public static long s2R() {

@@ -56,10 +56,11 @@ public final class SteValidator {
 
     private static boolean eatsLegal(StreamTableEntry ste, IdRegisters id) {
         return switch (ste.eats()) {
-            case 0 -> true;
-            case 1 -> !(ste.s2S() && ste.stage2Enabled());
-            case 2 -> ste.config() == StreamTableEntry.CONFIG_NESTED && !ste.s2S() && !id.ns1ats();
-            default -> false; // 0b11 needs DPT, not implemented
+            case StreamTableEntry.EATS_NONE -> true;
+            case StreamTableEntry.EATS_FULL -> !(ste.s2S() && ste.stage2Enabled());
+            case StreamTableEntry.EATS_SPLIT -> ste.config() == StreamTableEntry.CONFIG_NESTED && !ste.s2S() && !id.ns1ats();
+            // 0b11 without IDR3.DPT is Reserved and behaves as 0b00; Full ATS with DPT checks is not modelled
+            default -> !id.dpt();
         };
     }
 

@@ -14,6 +14,15 @@ public record StreamTableEntry(long dw0, long dw1, long dw2, long dw3) {
     public static final int CONFIG_S2 = 0b110;
     public static final int CONFIG_NESTED = 0b111;
 
+    /** EATS (5.2): ATS disallowed; Translated traffic is F_TRANSL_FORBIDDEN under CR0.ATSCHK. */
+    public static final int EATS_NONE = 0b00;
+    /** EATS: Full ATS, Translated traffic bypasses. */
+    public static final int EATS_FULL = 0b01;
+    /** EATS: Split-stage ATS, Translated traffic carries IPAs that stage 2 translates. */
+    public static final int EATS_SPLIT = 0b10;
+    /** EATS: Full ATS with DPT checks (Reserved, behaving as 0b00, without IDR3.DPT). */
+    public static final int EATS_DPT = 0b11;
+
     /** S1Fmt encodings. */
     public static final int S1FMT_LINEAR = 0;
     public static final int S1FMT_2LVL_4K = 1;

@@ -123,26 +123,9 @@ public final class Translator {
         if (ssid >= 0 && id.ssidSize() != 0 && (ssid >>> id.ssidSize()) != 0) {
             return configFault(EventType.F_UUT, ssid, true, 0);
         }
-        StreamConfig sc = caches.config.ste(sid);
+        StreamConfig sc = streamConfig(strtabBase, strtabBaseCfg, recordBadStreamId, true);
         if (sc == null) {
-            StreamTable.Location loc = StreamTable.locate(memory, strtabBase, strtabBaseCfg, id, sid);
-            if (!loc.found()) {
-                boolean record = loc.event() != EventType.C_BAD_STREAMID || recordBadStreamId;
-                return configFault(loc.event(), ssid, record, loc.address());
-            }
-            StreamTableEntry ste = StreamTable.read(memory, loc.address());
-            if (!ste.valid()) {
-                return configFault(EventType.C_BAD_STE, ssid, true, 0);
-            }
-            if (ste.aborts() || ste.config() == StreamTableEntry.CONFIG_BYPASS) {
-                sc = new StreamConfig(ste, null);
-            } else {
-                sc = SteValidator.decode(ste, id);
-                if (sc == null) {
-                    return configFault(EventType.C_BAD_STE, ssid, true, 0);
-                }
-            }
-            caches.config.fillSte(sid, sc);
+            return lastFault;
         }
         StreamTableEntry ste = sc.ste();
         if (ste.aborts()) {
@@ -190,7 +173,129 @@ public final class Translator {
         return stage1(sc, s1, req);
     }
 
+    /**
+     * An ATS Translated transaction (3.9.1.3): the device sends an address its ATC already translated.
+     * Without IDR0.ATS no Translated traffic can pass (5.2, EATS); with SMMUEN=0 it is terminated with
+     * F_TRANSL_FORBIDDEN (6.3.9.6, 7.3.8). With CR0.ATSCHK=0 it bypasses without a Stream table lookup;
+     * with ATSCHK=1 the STE decides: configuration errors and Config=abort terminate it silently
+     * (CR2.REC_CFG_ATS is not implemented, so no event), Config=bypass and an effective EATS of 0b00
+     * terminate it with F_TRANSL_FORBIDDEN, Full ATS (0b01) lets it bypass and Split-stage ATS (0b10)
+     * translates its IPA at stage 2, faulting as an ordinary transaction does.
+     *
+     * <p>IDR3.PASIDTT is 0 in this model, so the transaction is treated as SSV=0, PnU=0, InD=0 whatever
+     * it carried (3.9.1.3).
+     */
+    public Translation translateTranslated(TranslationRequest req, boolean smmuEnabled, boolean atsCheck,
+                                           long strtabBase, int strtabBaseCfg) {
+        translations++;
+        boolean asIs = !req.hasPasid() && !req.privileged() && req.access() != Access.EXEC;
+        request = asIs ? req : new TranslationRequest(req.sourceId(), TranslationRequest.NO_PASID, req.iova(),
+                req.access() == Access.EXEC ? Access.READ : req.access(), false, true);
+        if (!id.ats()) {
+            return silentAbort("ATS_NOT_IMPLEMENTED");
+        }
+        if (!smmuEnabled) {
+            return translatedForbidden();
+        }
+        if (!atsCheck) {
+            return translatedBypass();
+        }
+        StreamConfig sc = streamConfig(strtabBase, strtabBaseCfg, false, false);
+        if (sc == null) {
+            return lastFault;
+        }
+        StreamTableEntry ste = sc.ste();
+        if (ste.aborts()) {
+            return silentAbort("STE_ABORT");
+        }
+        return switch (effectiveEats(ste)) {
+            case StreamTableEntry.EATS_FULL -> translatedBypass();
+            case StreamTableEntry.EATS_SPLIT -> stage2Only(sc.stage2(), request);
+            default -> translatedForbidden();
+        };
+    }
+
+    /** STE.EATS as it applies (5.2): 0b00 for Config=bypass and for the Reserved 0b11 (no DPT). */
+    private static int effectiveEats(StreamTableEntry ste) {
+        int eats = ste.eats();
+        if (ste.config() == StreamTableEntry.CONFIG_BYPASS || eats == StreamTableEntry.EATS_DPT) {
+            return StreamTableEntry.EATS_NONE;
+        }
+        return eats;
+    }
+
+    /**
+     * A Translated transaction allowed to bypass: only the address size check (3.9.1.1). An address
+     * above IDR5.OAS is, of the two IMPLEMENTATION DEFINED choices, terminated with no event.
+     */
+    private Translation translatedBypass() {
+        long pa = request.iova();
+        if ((pa >>> id.oasBits()) != 0) {
+            return silentAbort("TRANSLATED_ADDR_SIZE");
+        }
+        return new TranslationResult(pa & ~0xFFFL, 0x1000, Permissions.RWX, 0);
+    }
+
+    private Fault translatedForbidden() {
+        faults++;
+        events.record(EventRecord.translatedForbidden(request.sourceId(), request.iova(),
+                request.access() != Access.WRITE));
+        return new Fault(EventType.F_TRANSL_FORBIDDEN, EventType.name(EventType.F_TRANSL_FORBIDDEN), 0,
+                Fault.NO_LEVEL, request.iova());
+    }
+
+    /** A termination that records no event; {@code why} names the cause. */
+    private Fault silentAbort(String why) {
+        faults++;
+        lastFault = new Fault(ABORT_NO_EVENT, why, 0, Fault.NO_LEVEL, request.iova());
+        return lastFault;
+    }
+
     // ---- configuration ----
+
+    /**
+     * The configuration of the request's stream through the STE cache; null with {@link #lastFault} set
+     * when there is none. An untranslated transaction records the configuration event; an ATS Translated
+     * one ({@code ordinary} false) is terminated without one (3.9.1.3, CR2.REC_CFG_ATS=0).
+     */
+    private StreamConfig streamConfig(long strtabBase, int strtabBaseCfg, boolean recordBadStreamId,
+                                      boolean ordinary) {
+        int sid = request.sourceId();
+        StreamConfig sc = caches.config.ste(sid);
+        if (sc != null) {
+            return sc;
+        }
+        StreamTable.Location loc = StreamTable.locate(memory, strtabBase, strtabBaseCfg, id, sid);
+        if (!loc.found()) {
+            boolean record = loc.event() != EventType.C_BAD_STREAMID || recordBadStreamId;
+            streamFault(loc.event(), record, loc.address(), ordinary);
+            return null;
+        }
+        StreamTableEntry ste = StreamTable.read(memory, loc.address());
+        if (!ste.valid()) {
+            streamFault(EventType.C_BAD_STE, true, 0, ordinary);
+            return null;
+        }
+        if (ste.aborts() || ste.config() == StreamTableEntry.CONFIG_BYPASS) {
+            sc = new StreamConfig(ste, null);
+        } else {
+            sc = SteValidator.decode(ste, id);
+            if (sc == null) {
+                streamFault(EventType.C_BAD_STE, true, 0, ordinary);
+                return null;
+            }
+        }
+        caches.config.fillSte(sid, sc);
+        return sc;
+    }
+
+    private void streamFault(int type, boolean record, long fetchAddress, boolean ordinary) {
+        if (ordinary) {
+            configFault(type, request.pasid(), record, fetchAddress);
+        } else {
+            silentAbort("TRANSLATED_" + EventType.name(type));
+        }
+    }
 
     /** Fetches and validates the CD; null with {@link #lastFault} set (and its event recorded) when refused. */
     private Stage1Config fetchCd(StreamConfig sc, int cdIndex) {

@@ -53,4 +53,40 @@ class SteValidatorTest {
         assertNull(decode(s1ste, SteField.strw(1), 0, 0));
         assertNull(decode(s1ste | SteField.s1ContextPtr(1L << 49), 0, 0, 0));
     }
+
+    /** STE.EATS (5.2) against IDR0.ATS, IDR0.NS1ATS and IDR3.DPT. */
+    @Test
+    void eatsCombinations() {
+        long s1ste = SteField.v() | SteField.config(StreamTableEntry.CONFIG_S1) | SteField.s1ContextPtr(0x4000);
+        long nested = SteField.v() | SteField.config(StreamTableEntry.CONFIG_NESTED) | SteField.s1ContextPtr(0x4000);
+        long s2ste = SteField.v() | SteField.config(StreamTableEntry.CONFIG_S2);
+        long ttb = SteField.s2Ttb(0x2_0000);
+        assertNotNull(decode(s1ste, SteField.eats(StreamTableEntry.EATS_FULL), 0, 0));
+        assertNull(decode(s1ste, SteField.eats(StreamTableEntry.EATS_SPLIT), 0, 0), "split-stage needs Config=0b111");
+        assertNotNull(decode(nested, SteField.eats(StreamTableEntry.EATS_SPLIT), S2, ttb));
+        // S2S=1 needs a configurable stall model (IDR0.STALL_MODEL=0b00)
+        IdRegisters stalls = new IdRegisters(ID.idr0() & ~(3 << 24), ID.idr1(), ID.idr2(), ID.idr3(), ID.idr4(),
+                ID.idr5(), ID.iidr(), ID.aidr());
+        long s2Stall = S2 | SteField.s2S();
+        assertNotNull(SteValidator.decode(new StreamTableEntry(nested, 0, s2Stall, ttb), stalls));
+        assertNull(SteValidator.decode(new StreamTableEntry(nested, SteField.eats(StreamTableEntry.EATS_SPLIT),
+                s2Stall, ttb), stalls), "split-stage with S2S");
+        assertNotNull(SteValidator.decode(new StreamTableEntry(s2ste, 0, s2Stall, ttb), stalls));
+        assertNull(SteValidator.decode(new StreamTableEntry(s2ste, SteField.eats(StreamTableEntry.EATS_FULL),
+                s2Stall, ttb), stalls), "Full ATS with S2S in a stage-2 STE");
+        // 0b11 without IDR3.DPT is Reserved and behaves as 0b00: legal
+        assertNotNull(decode(s1ste, SteField.eats(StreamTableEntry.EATS_DPT), 0, 0));
+        IdRegisters withDpt = new IdRegisters(ID.idr0(), ID.idr1(), ID.idr2(), ID.idr3() | (1 << 15), ID.idr4(),
+                ID.idr5(), ID.iidr(), ID.aidr());
+        assertNull(SteValidator.decode(new StreamTableEntry(s1ste, SteField.eats(StreamTableEntry.EATS_DPT), 0, 0),
+                withDpt), "DPT checks are not modelled");
+        IdRegisters ns1ats = new IdRegisters(ID.idr0() | (1 << 11), ID.idr1(), ID.idr2(), ID.idr3(), ID.idr4(),
+                ID.idr5(), ID.iidr(), ID.aidr());
+        assertNull(SteValidator.decode(new StreamTableEntry(nested, SteField.eats(StreamTableEntry.EATS_SPLIT), S2,
+                ttb), ns1ats), "no split-stage with IDR0.NS1ATS");
+        IdRegisters noAts = new IdRegisters(ID.idr0() & ~(1 << 10), ID.idr1(), ID.idr2(), ID.idr3(), ID.idr4(),
+                ID.idr5(), ID.iidr(), ID.aidr());
+        assertNotNull(SteValidator.decode(new StreamTableEntry(s1ste, SteField.eats(StreamTableEntry.EATS_SPLIT), 0,
+                0), noAts), "EATS is IGNORED without IDR0.ATS");
+    }
 }
