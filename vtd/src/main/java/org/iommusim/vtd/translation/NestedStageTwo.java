@@ -1,0 +1,83 @@
+package org.iommusim.vtd.translation;
+
+import org.iommusim.core.request.Permissions;
+import org.iommusim.core.walk.WalkResult;
+import org.iommusim.core.walk.WalkTrace;
+import org.iommusim.vtd.fault.FaultReason;
+import org.iommusim.vtd.secondstage.SecondStageFormat;
+
+/**
+ * The second stage of a nested (PGTT=011b) translation as the core NestedWalker sees it, section 3.8:
+ * every first-stage table address is a guest-physical address translated here and must be readable;
+ * the first-stage output is translated here too, and its permissions are checked by the caller after
+ * the first-stage checks, so that a first-stage fault is reported before a second-stage one.
+ */
+final class NestedStageTwo implements org.iommusim.core.walk.StageTwo {
+    private final SecondStageWalk walker;
+    private final int did;
+    private final SecondStageFormat format;
+    private final long root;
+    private final int inputWidth;
+    private final boolean executeEnable;
+
+    /** Second-stage permissions of each first-stage table page read, indexed by first-stage step. */
+    final int[] tableFlags = new int[5];
+    /** The second-stage walk of each first-stage table page, for A/D updates. */
+    final WalkResult[] tableWalks = new WalkResult[5];
+    int nextStep;
+    /** Why the last refused translation was refused. */
+    FaultReason fault;
+    /** Permissions of the first-stage output's page, after a successful walk. */
+    int outputFlags;
+    WalkResult outputWalk;
+
+    NestedStageTwo(SecondStageWalk walker, int did, SecondStageFormat format, long root, int mgaw,
+                   boolean executeEnable, int startStep) {
+        this.walker = walker;
+        this.did = did;
+        this.format = format;
+        this.root = root;
+        this.inputWidth = Math.min(format.inputWidth(), mgaw);
+        this.executeEnable = executeEnable;
+        this.nextStep = startStep;
+    }
+
+    @Override
+    public WalkResult translate(long ipa, boolean tableFetch, WalkTrace trace) {
+        if (inputWidth < 64 && (ipa >>> inputWidth) != 0) {
+            fault = tableFetch ? FaultReason.FS_TABLE_BEYOND_SS : FaultReason.SM_ADDR_BEYOND_AW;
+            int levels = format.levels();
+            return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, levels, 0, 0, new long[levels],
+                    new long[levels]);
+        }
+        WalkResult r = walker.walk(did, format, root, ipa, trace);
+        if (!r.ok()) {
+            fault = Translator.secondStageWalkFault(r);
+            return r;
+        }
+        int flags = effective(walker.flags, executeEnable);
+        if (tableFetch) {
+            if ((flags & Permissions.READ) == 0) {
+                fault = nextStep == 0 ? FaultReason.FS_TOP_SS_READ : FaultReason.FS_ENTRY_SS_READ;
+                return r.denied();
+            }
+            if (nextStep < tableFlags.length) {
+                tableFlags[nextStep] = flags;
+                tableWalks[nextStep] = r;
+            }
+            nextStep++;
+        } else {
+            outputFlags = flags;
+            outputWalk = r;
+        }
+        return r;
+    }
+
+    /** X follows the X bit only when SSEE=1; otherwise a readable page is executable. */
+    static int effective(int flags, boolean executeEnable) {
+        if (executeEnable) {
+            return flags;
+        }
+        return (flags & ~Permissions.EXEC) | ((flags & Permissions.READ) != 0 ? Permissions.EXEC : 0);
+    }
+}

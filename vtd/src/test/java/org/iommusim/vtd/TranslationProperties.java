@@ -1,0 +1,258 @@
+package org.iommusim.vtd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.iommusim.core.memory.AccessPurpose;
+import org.iommusim.core.memory.PhysicalMemory;
+import org.iommusim.core.request.Access;
+import org.iommusim.core.request.Fault;
+import org.iommusim.core.request.Permissions;
+import org.iommusim.core.request.Translation;
+import org.iommusim.core.request.TranslationRequest;
+import org.iommusim.core.request.TranslationResult;
+import org.iommusim.core.walk.WalkTrace;
+import org.iommusim.vtd.driver.IoPageTable;
+import org.iommusim.vtd.driver.PasidSetup;
+import org.iommusim.vtd.driver.VtdDriver;
+import org.iommusim.vtd.preset.Presets;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Translation through the model equals a reference computed from the mapping set that built the
+ * tables, for random mappings of every page size, 3/4/5-level second stages and 4/5-level first
+ * stages; and the memory references a nested walk makes equal the reference count.
+ */
+class TranslationProperties {
+    static final long ONE_G = 1L << 30;
+    static final long[] SIZES = {1L << 12, 1L << 21, 1L << 30};
+
+    /** One mapping: 1 GiB region index, page-size class, page index inside the region, output frame. */
+    record Mapping(int region, int sizeClass, int page, long outFrame, boolean writable) {
+        long size() {
+            return SIZES[sizeClass];
+        }
+
+        long iova() {
+            return (long) region * ONE_G + (long) page * size();
+        }
+
+        long pa() {
+            return 0x1_0000_0000L + outFrame * ONE_G + (long) page * size() % ONE_G;
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Mapping>> mappings() {
+        Arbitrary<Mapping> one = Combinators.combine(
+                Arbitraries.integers().between(0, 511),
+                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 511),
+                Arbitraries.longs().between(0, 63),
+                Arbitraries.of(true, false)).as((r, s, p, o, w) -> new Mapping(r, s, s == 2 ? 0 : p, o, w));
+        // one mapping per 1 GiB region, so no two overlap
+        return one.list().ofMinSize(1).ofMaxSize(12).uniqueElements(Mapping::region);
+    }
+
+    static long reference(List<Mapping> ms, long iova) {
+        for (Mapping m : ms) {
+            if (Long.compareUnsigned(iova, m.iova()) >= 0 && Long.compareUnsigned(iova, m.iova() + m.size()) < 0) {
+                return m.pa() + (iova - m.iova());
+            }
+        }
+        return -1;
+    }
+
+    static List<Long> probes(List<Mapping> ms, long seed) {
+        List<Long> p = new ArrayList<>();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        for (Mapping m : ms) {
+            p.add(m.iova());
+            p.add(m.iova() + m.size() - 1);
+            p.add(m.iova() + rnd.nextLong(m.size()));
+            p.add(m.iova() + m.size()); // just past: unmapped unless the next region maps it
+        }
+        p.add(rnd.nextLong(512 * ONE_G));
+        return p;
+    }
+
+    private static void check(VtdIommu u, List<Mapping> ms, int sid, int pasid, long seed) {
+        for (int round = 0; round < 2; round++) { // the second round is served by the IOTLB
+            for (long iova : probes(ms, seed)) {
+                long want = reference(ms, iova);
+                Translation t = u.translate(new TranslationRequest(sid, pasid, iova, Access.READ, false));
+                if (want < 0) {
+                    assertInstanceOf(Fault.class, t, () -> String.format("iova 0x%x should fault", iova));
+                } else {
+                    assertInstanceOf(TranslationResult.class, t, () -> String.format("iova 0x%x: %s", iova, t));
+                    assertEquals(want, ((TranslationResult) t).outputAddress(iova), String.format("iova 0x%x", iova));
+                }
+                Mapping m = ms.stream().filter(x -> reference(List.of(x), iova) >= 0).findFirst().orElse(null);
+                if (m != null) {
+                    Translation w = u.translate(new TranslationRequest(sid, pasid, iova, Access.WRITE, false));
+                    assertEquals(m.writable(), w.ok(), String.format("write to 0x%x", iova));
+                }
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void secondStageLegacyMatchesReference(@ForAll("mappings") List<Mapping> ms, @ForAll @IntRange(min = 3, max = 5) int levels,
+                                           @ForAll long seed) {
+        VtdIommu u = new VtdIommu(new PhysicalMemory(), Presets.DEFAULT);
+        VtdDriver d = new VtdDriver(u, 0x100_0000L, 0x1000_0000L);
+        assertTrue(d.init(false));
+        IoPageTable ss = d.newSecondStageTable(levels);
+        for (Mapping m : ms) {
+            ss.map(m.iova(), m.pa(), m.size(), Permissions.READ | (m.writable() ? Permissions.WRITE : 0), false);
+        }
+        d.attachLegacy(0x0101, 9, ss, false);
+        for (Mapping m : ms) {
+            assertEquals(m.pa(), ss.iovaToPhys(m.iova()));
+        }
+        check(u, ms, 0x0101, TranslationRequest.NO_PASID, seed);
+    }
+
+    @Property(tries = 60)
+    void firstStageScalableMatchesReference(@ForAll("mappings") List<Mapping> ms, @ForAll @IntRange(min = 4, max = 5) int levels,
+                                            @ForAll long seed) {
+        VtdIommu u = new VtdIommu(new PhysicalMemory(), Presets.DEFAULT);
+        VtdDriver d = new VtdDriver(u, 0x100_0000L, 0x1000_0000L);
+        assertTrue(d.init(true));
+        IoPageTable fs = d.newFirstStageTable(levels);
+        for (Mapping m : ms) {
+            fs.map(m.iova(), m.pa(), m.size(), Permissions.READ | (m.writable() ? Permissions.WRITE : 0), true);
+        }
+        d.setPasidEntry(0x0208, 0x123, PasidSetup.firstStage(4, fs));
+        check(u, ms, 0x0208, 0x123, seed);
+    }
+
+    /** Builds a nested setup with 4 KiB pages everywhere; returns the unit with PASID 1 on device 8. */
+    private static VtdIommu nestedUnit(int n, int m, boolean pagingStructureCaches, long[] iovas) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        if (!pagingStructureCaches) {
+            opts.put("fs_psc", "0");
+            opts.put("ss_psc", "0");
+        }
+        VtdIommu u = new VtdIommu(new PhysicalMemory(), VtdMachineKind.configure(opts));
+        VtdDriver d = new VtdDriver(u, 0x100_0000L, 0x1000_0000L);
+        assertTrue(d.init(true));
+        IoPageTable s2 = d.newSecondStageTable(m);
+        // guest RAM: GPA [0, 4 MiB) -> HPA [0x4000_0000, ...), 4 KiB stage-2 pages
+        for (long gpa = 0; gpa < 0x40_0000L; gpa += 0x1000) {
+            s2.map(gpa, 0x4000_0000L + gpa, 0x1000, Permissions.RWX, false);
+        }
+        long[] next = {0x1000};
+        IoPageTable s1 = d.newGuestFirstStageTable(n, () -> {
+            long f = next[0];
+            next[0] += 0x1000;
+            return f;
+        }, gpa -> gpa + 0x4000_0000L);
+        for (long iova : iovas) {
+            s1.map(iova, 0x20_0000L + (iova & 0xF_F000L), 0x1000, Permissions.READ | Permissions.WRITE, true);
+        }
+        d.setPasidEntry(0x0008, 1, PasidSetup.nested(5, s1, s2));
+        return u;
+    }
+
+    @Property(tries = 30)
+    void coldNestedWalkMakesTheReferenceCount(@ForAll @IntRange(min = 4, max = 5) int n,
+                                              @ForAll @IntRange(min = 3, max = 5) int m,
+                                              @ForAll @IntRange(min = 0, max = 0xFF) int page) throws Exception {
+        long iova = 0x7f_0000_0000L + ((long) page << 12);
+        VtdIommu u = nestedUnit(n, m, false, new long[] {iova});
+        WalkTrace.Recorder trace = new WalkTrace.Recorder();
+        u.setTrace(trace);
+        long before = u.memory().references(AccessPurpose.PAGE_WALK);
+        Translation t = u.translate(TranslationRequest.withPasid(8, 1, iova, Access.READ));
+        assertTrue(t.ok(), t::toString);
+        int reference = (n + 1) * (m + 1) - 1;
+        assertEquals(reference, trace.count(), "entries read by a cold " + n + "-over-" + m + " walk");
+        assertEquals(n * m + m, trace.count(2));
+        long adWrites = u.memory().references(AccessPurpose.PAGE_WALK) - before - reference;
+        assertEquals(n, adWrites, "one accessed-flag write per first-stage level");
+
+        // once the A flags are set, a cold walk after a global invalidation is exactly the reference count
+        VtdIommu again = nestedUnit(n, m, false, new long[] {iova});
+        again.translate(TranslationRequest.withPasid(8, 1, iova, Access.READ));
+        invalidateEverything(again);
+        long b2 = again.memory().references(AccessPurpose.PAGE_WALK);
+        assertTrue(again.translate(TranslationRequest.withPasid(8, 1, iova, Access.READ)).ok());
+        assertEquals(reference, again.memory().references(AccessPurpose.PAGE_WALK) - b2);
+        assertEquals((long) reference, again.statistics().get("memory.page-walk") - b2);
+    }
+
+    @Property(tries = 30)
+    void pagingStructureCachesSaveReferences(@ForAll @IntRange(min = 4, max = 5) int n,
+                                             @ForAll @IntRange(min = 3, max = 5) int m) throws Exception {
+        long iova = 0x7f_0000_0000L;
+        long neighbour = iova + 0x1000; // same first-stage page table, IOTLB miss
+        WalkTrace.Recorder cold = new WalkTrace.Recorder();
+        VtdIommu off = nestedUnit(n, m, false, new long[] {iova, neighbour});
+        off.translate(TranslationRequest.withPasid(8, 1, iova, Access.READ));
+        off.setTrace(cold);
+        assertTrue(off.translate(TranslationRequest.withPasid(8, 1, neighbour, Access.READ)).ok());
+
+        WalkTrace.Recorder warm = new WalkTrace.Recorder();
+        VtdIommu on = nestedUnit(n, m, true, new long[] {iova, neighbour});
+        on.translate(TranslationRequest.withPasid(8, 1, iova, Access.READ));
+        on.setTrace(warm);
+        assertTrue(on.translate(TranslationRequest.withPasid(8, 1, neighbour, Access.READ)).ok());
+
+        assertEquals((n + 1) * (m + 1) - 1, cold.count());
+        // first-stage PDE cached: one stage-1 read; its table page and the output each need one stage-2
+        // read below the cached second-stage levels
+        assertEquals(3, warm.count(), () -> "references with paging-structure caches: " + warm.references());
+        assertTrue(on.statistics().get("fs-psc.hits") > 0);
+        assertTrue(on.statistics().get("ss-psc.hits") > 0);
+    }
+
+    /** Global context, PASID-cache and IOTLB invalidation through the queue (256-bit descriptors). */
+    static void invalidateEverything(VtdIommu u) {
+        long iqa = u.mmioRead(0x90, 8);
+        long base = iqa & ~0xFFFL;
+        long head = u.mmioRead(0x80, 8) >>> 5;
+        long[][] descs = {{0x11, 0}, {0x12, 0}, {0x37, 0}};
+        for (long[] d : descs) {
+            long a = base + head * 32;
+            u.memory().write64(a, d[0]);
+            u.memory().write64(a + 8, d[1]);
+            u.memory().write64(a + 16, 0);
+            u.memory().write64(a + 24, 0);
+            head = (head + 1) % 128;
+        }
+        u.mmioWrite(0x88, 8, head << 5);
+        assertEquals(head << 5, u.mmioRead(0x80, 8));
+    }
+
+    @Property(tries = 20)
+    void distinctPagesAllTranslate(@ForAll("pages") Set<Integer> pages) throws Exception {
+        long[] iovas = pages.stream().mapToLong(p -> 0x10_0000_0000L + ((long) p << 12)).toArray();
+        VtdIommu u = nestedUnit(4, 4, true, iovas);
+        for (long iova : iovas) {
+            Translation t = u.translate(TranslationRequest.withPasid(8, 1, iova + 0x10, Access.WRITE));
+            assertEquals(0x4000_0000L + 0x20_0000L + (iova & 0xF_F000L) + 0x10, ((TranslationResult) t).outputAddress(iova + 0x10));
+        }
+    }
+
+    @Provide
+    Arbitrary<Set<Integer>> pages() {
+        return Arbitraries.integers().between(0, 0x3FFF).set().ofMinSize(1).ofMaxSize(40)
+                .map(LinkedHashSet::new);
+    }
+}
