@@ -1,0 +1,566 @@
+package org.iommusim.smmu.v3.translation;
+
+import org.iommusim.core.memory.AccessPurpose;
+import org.iommusim.core.memory.PhysicalMemory;
+import org.iommusim.core.request.Access;
+import org.iommusim.core.request.Fault;
+import org.iommusim.core.request.Permissions;
+import org.iommusim.core.request.Translation;
+import org.iommusim.core.request.TranslationRequest;
+import org.iommusim.core.request.TranslationResult;
+import org.iommusim.core.walk.NestedWalkResult;
+import org.iommusim.core.walk.NestedWalker;
+import org.iommusim.core.walk.WalkResult;
+import org.iommusim.core.walk.WalkTrace;
+import org.iommusim.core.walk.Walker;
+import org.iommusim.smmu.v3.cache.Stage2Leaf;
+import org.iommusim.smmu.v3.cache.Tlb;
+import org.iommusim.smmu.v3.cache.TlbEntry;
+import org.iommusim.smmu.v3.cache.WalkCache;
+import org.iommusim.smmu.v3.cache.WalkCacheEntry;
+import org.iommusim.smmu.v3.cd.CdValidator;
+import org.iommusim.smmu.v3.cd.ContextDescriptor;
+import org.iommusim.smmu.v3.cd.ContextDescriptorTable;
+import org.iommusim.smmu.v3.cd.Stage1Config;
+import org.iommusim.smmu.v3.cd.TranslationTableHalf;
+import org.iommusim.smmu.v3.event.EventRecord;
+import org.iommusim.smmu.v3.event.EventType;
+import org.iommusim.smmu.v3.registers.IdRegisters;
+import org.iommusim.smmu.v3.ste.Stage2Config;
+import org.iommusim.smmu.v3.ste.SteValidator;
+import org.iommusim.smmu.v3.ste.StreamConfig;
+import org.iommusim.smmu.v3.ste.StreamTable;
+import org.iommusim.smmu.v3.ste.StreamTableEntry;
+import org.iommusim.smmu.vmsa.Granule;
+import org.iommusim.smmu.vmsa.VmsaDescriptor;
+import org.iommusim.smmu.vmsa.VmsaFormat;
+import org.iommusim.smmu.vmsa.VmsaPermissions;
+
+/**
+ * The translation path of one SMMUv3 (IHI 0070 chapter 3.2-3.4, 3.9, chapter 5, 7.3.22): StreamID ->
+ * STE -> (SubstreamID, S1DSS) -> CD -> TLB -> stage-1 / stage-2 / nested walk -> permission checks ->
+ * TLB fill, each configuration structure through the configuration cache and each walk through the walk
+ * caches. Every failure becomes a {@link Fault} and, unless the STE/CD R bits suppress it, an event
+ * record.
+ *
+ * <p>In a nested walk the final stage-2 translation of the stage-1 output is made after the stage-1
+ * access flag and permission checks, which take priority over it; the stage-1 table fetches and the CD
+ * fetch go through stage 2 first (CLASS=TT and CLASS=CD on a stage-2 fault).
+ */
+public final class Translator {
+    /** Receives event records. */
+    @FunctionalInterface
+    public interface EventSink {
+        void record(EventRecord r);
+    }
+
+    /** Fault code of an abort that records no event (STE.Config abort, GBPA.ABORT). */
+    public static final int ABORT_NO_EVENT = 0;
+
+    private static final int[][] GRANULE_SIZES = {{12, 21, 30}, {14, 25}, {16, 29}};
+    private static final int[][][] NESTED_SIZES = new int[3][3][];
+
+    static {
+        for (Granule a : Granule.values()) {
+            for (Granule b : Granule.values()) {
+                int[] x = GRANULE_SIZES[a.ordinal()];
+                int[] y = GRANULE_SIZES[b.ordinal()];
+                NESTED_SIZES[a.ordinal()][b.ordinal()] = java.util.stream.IntStream
+                        .concat(java.util.Arrays.stream(x), java.util.Arrays.stream(y)).distinct().toArray();
+            }
+        }
+    }
+
+    private final PhysicalMemory memory;
+    private final IdRegisters id;
+    private final Caches caches;
+    private final EventSink events;
+    private WalkTrace trace = WalkTrace.NONE;
+
+    private long translations;
+    private long faults;
+    private long walks;
+    private long stage2Walks;
+    private long eventsSuppressed;
+
+    // scratch of the request in progress (the model is single-threaded)
+    private TranslationRequest request;
+    private int s2Event;
+    private int s2Level;
+    private long s2FetchAddress;
+    private Stage2Leaf s2Leaf;
+
+    public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, EventSink events) {
+        this.memory = memory;
+        this.id = id;
+        this.caches = caches;
+        this.events = events;
+    }
+
+    /** Receives every page-table reference of later walks (for explainers and reference-counting tests). */
+    public void setTrace(WalkTrace trace) {
+        this.trace = trace == null ? WalkTrace.NONE : trace;
+    }
+
+    /**
+     * Translates one request with SMMUEN=1.
+     *
+     * @param recordBadStreamId CR2.RECINVSID
+     */
+    public Translation translate(TranslationRequest req, long strtabBase, int strtabBaseCfg,
+                                 boolean recordBadStreamId) {
+        translations++;
+        request = req;
+        int sid = req.sourceId();
+        int ssid = req.pasid();
+        if (ssid >= 0 && id.ssidSize() != 0 && (ssid >>> id.ssidSize()) != 0) {
+            return configFault(EventType.F_UUT, ssid, true, 0);
+        }
+        StreamConfig sc = caches.config.ste(sid);
+        if (sc == null) {
+            StreamTable.Location loc = StreamTable.locate(memory, strtabBase, strtabBaseCfg, id, sid);
+            if (!loc.found()) {
+                boolean record = loc.event() != EventType.C_BAD_STREAMID || recordBadStreamId;
+                return configFault(loc.event(), ssid, record, loc.address());
+            }
+            StreamTableEntry ste = StreamTable.read(memory, loc.address());
+            if (!ste.valid()) {
+                return configFault(EventType.C_BAD_STE, ssid, true, 0);
+            }
+            if (ste.aborts() || ste.config() == StreamTableEntry.CONFIG_BYPASS) {
+                sc = new StreamConfig(ste, null);
+            } else {
+                sc = SteValidator.decode(ste, id);
+                if (sc == null) {
+                    return configFault(EventType.C_BAD_STE, ssid, true, 0);
+                }
+            }
+            caches.config.fillSte(sid, sc);
+        }
+        StreamTableEntry ste = sc.ste();
+        if (ste.aborts()) {
+            faults++;
+            return new Fault(ABORT_NO_EVENT, "STE_ABORT", 0, Fault.NO_LEVEL, req.iova());
+        }
+        if (!ste.stage1Enabled()) {
+            if (ssid >= 0) {
+                return configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+            }
+            return sc.stage2() == null ? bypass(req) : stage2Only(sc.stage2(), req);
+        }
+        int cdIndex;
+        int cdMax = ste.s1CdMax();
+        boolean substreams = cdMax != 0 && id.ssidSize() != 0;
+        if (ssid >= 0) {
+            if (!substreams || (ssid >>> cdMax) != 0) {
+                return configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+            }
+            if (ssid == 0 && ste.s1Dss() == StreamTableEntry.S1DSS_SSID0) {
+                return configFault(EventType.F_STREAM_DISABLED, ssid, true, 0);
+            }
+            cdIndex = ssid;
+        } else if (substreams) {
+            switch (ste.s1Dss()) {
+                case StreamTableEntry.S1DSS_BYPASS:
+                    return sc.stage2() == null ? bypass(req) : stage2Only(sc.stage2(), req);
+                case StreamTableEntry.S1DSS_SSID0:
+                    cdIndex = 0;
+                    break;
+                default:
+                    return configFault(EventType.F_STREAM_DISABLED, ssid, true, 0);
+            }
+        } else {
+            cdIndex = 0;
+        }
+        Stage1Config s1 = caches.config.cd(sid, cdIndex);
+        if (s1 == null) {
+            Object fetched = fetchCd(sc, cdIndex);
+            if (fetched instanceof Fault f) {
+                return f;
+            }
+            s1 = (Stage1Config) fetched;
+            caches.config.fillCd(sid, cdIndex, s1);
+        }
+        return stage1(sc, s1, req);
+    }
+
+    // ---- configuration ----
+
+    /** Fetches and validates the CD, or returns the fault (with its event recorded). */
+    private Object fetchCd(StreamConfig sc, int cdIndex) {
+        StreamTableEntry ste = sc.ste();
+        int ssid = request.pasid();
+        long address;
+        int cdMax = ste.s1CdMax();
+        if (cdMax == 0 || id.ssidSize() == 0) {
+            address = ste.s1ContextPtr();
+        } else if (ste.s1Fmt() == StreamTableEntry.S1FMT_LINEAR) {
+            address = ContextDescriptorTable.linearEntry(ste.s1ContextPtr(), cdMax, cdIndex);
+        } else {
+            long l1Address = ContextDescriptorTable.l1Entry(ste.s1ContextPtr(), cdMax, ste.s1Fmt(), cdIndex);
+            long pa = configAddress(sc, l1Address, 8);
+            if (pa < 0) {
+                return lastFault;
+            }
+            long l1 = memory.read64(pa, AccessPurpose.CONFIG_FETCH);
+            if (!ContextDescriptorTable.l1Valid(l1)) {
+                return configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+            }
+            address = ContextDescriptorTable.l2Entry(l1, ste.s1Fmt(), cdIndex);
+        }
+        long pa = configAddress(sc, address, ContextDescriptor.SIZE);
+        if (pa < 0) {
+            return lastFault;
+        }
+        byte[] raw = new byte[ContextDescriptor.SIZE];
+        memory.readBytes(pa, raw, 0, raw.length, AccessPurpose.CONFIG_FETCH);
+        ContextDescriptor cd = new ContextDescriptor(word(raw, 0), word(raw, 1), word(raw, 2), word(raw, 3));
+        Stage1Config s1 = CdValidator.decode(cd, id, ste.s1Stalld());
+        if (s1 == null) {
+            return configFault(EventType.C_BAD_CD, ssid, true, 0);
+        }
+        return s1;
+    }
+
+    private Fault lastFault;
+
+    /**
+     * The physical address of a CD-table structure: an IPA translated by stage 2 when stage 2 is enabled.
+     * Returns -1 with {@link #lastFault} set on a stage-2 fault (CLASS=CD) or a fetch abort (F_CD_FETCH).
+     */
+    private long configAddress(StreamConfig sc, long address, int size) {
+        long pa = address;
+        if (sc.stage2() != null) {
+            if (!stage2Translate(sc.stage2(), address, true)) {
+                lastFault = stage2Fault(sc.stage2(), address, EventRecord.CLASS_CD);
+                return -1;
+            }
+            pa = s2Leaf.translate(address);
+        }
+        if (!memory.inRange(pa, size)) {
+            lastFault = configFault(EventType.F_CD_FETCH, request.pasid(), true, pa);
+            return -1;
+        }
+        return pa;
+    }
+
+    private Fault configFault(int type, int ssid, boolean record, long fetchAddress) {
+        faults++;
+        if (record) {
+            boolean fetch = type == EventType.F_STE_FETCH || type == EventType.F_CD_FETCH;
+            EventRecord r = fetch ? EventRecord.fetchAbort(type, request.sourceId(), ssid, fetchAddress)
+                    : EventRecord.config(type, request.sourceId(), ssid);
+            events.record(r);
+        } else {
+            eventsSuppressed++;
+        }
+        Fault f = new Fault(type, EventType.name(type), 0, Fault.NO_LEVEL, request.iova());
+        lastFault = f;
+        return f;
+    }
+
+    // ---- bypass and stage 2 only ----
+
+    private Translation bypass(TranslationRequest req) {
+        long iova = req.iova();
+        if ((iova >>> id.oasBits()) != 0) {
+            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
+        }
+        return new TranslationResult(iova & ~0xFFFL, 0x1000, Permissions.RWX, 0);
+    }
+
+    private Translation stage2Only(Stage2Config s2, TranslationRequest req) {
+        long ipa = req.iova();
+        VmsaFormat f = s2.format();
+        int[] sizes = GRANULE_SIZES[f.granule().ordinal()];
+        TlbEntry hit = caches.tlb.lookup(s2.vmid(), 0, Tlb.REGIME_S2, false, ipa, sizes);
+        if (hit != null) {
+            TranslationResult r = hit.result(req.privileged());
+            if (r.permits(req.access()) && !(hit.writeClean() && req.access() == Access.WRITE)) {
+                return r;
+            }
+        }
+        if ((ipa >>> id.oasBits()) != 0) {
+            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
+        }
+        if (!stage2Translate(s2, ipa, false)) {
+            return stage2Fault(s2, ipa, EventRecord.CLASS_IN);
+        }
+        Stage2Leaf leaf = s2Leaf;
+        long d = leaf.descriptor();
+        int unpriv = VmsaPermissions.stage2(d, false, s2.hd(), id.xnx());
+        int priv = VmsaPermissions.stage2(d, true, s2.hd(), id.xnx());
+        long size = 1L << leaf.log2Size();
+        TlbEntry e = new TlbEntry(s2.vmid(), 0, false, Tlb.REGIME_S2, ipa & -size, ipa & -size, leaf.log2Size(),
+                f.granule().pageShift(), leaf.level(),
+                new TranslationResult(leaf.pageBase(), size, unpriv, 0),
+                new TranslationResult(leaf.pageBase(), size, priv, 0),
+                s2.hd() && VmsaDescriptor.stage2WritableClean(d));
+        caches.tlb.fill(e);
+        return e.result(req.privileged());
+    }
+
+    /**
+     * Translates one IPA through stage 2 for {@link #request}: sets {@link #s2Leaf} and returns true, or
+     * sets {@link #s2Event}/{@link #s2Level}/{@link #s2FetchAddress} and returns false.
+     *
+     * @param structure the IPA is a CD-table or stage-1 table address (read access), not the output
+     */
+    private boolean stage2Translate(Stage2Config s2, long ipa, boolean structure) {
+        VmsaFormat f = s2.format();
+        Access access = structure ? Access.READ : request.access();
+        boolean priv = request.privileged();
+        if (!f.inputFits(ipa)) {
+            s2Event = EventType.F_TRANSLATION;
+            s2Level = f.startLevel();
+            return false;
+        }
+        int[] sizes = GRANULE_SIZES[f.granule().ordinal()];
+        Stage2Leaf leaf = caches.ipa.lookup(s2.vmid(), ipa, sizes);
+        if (leaf != null && stage2Permits(s2, leaf.descriptor(), access, priv, structure)
+                && !(access == Access.WRITE && VmsaDescriptor.stage2WritableClean(leaf.descriptor()))) {
+            s2Leaf = leaf;
+            return true;
+        }
+        stage2Walks++;
+        long tag = WalkCache.tag(2, s2.vmid(), 0, 0, f.granule().pageShift());
+        WalkCacheEntry start = caches.stage2Walk.lookup(tag, f, ipa);
+        WalkResult w = start == null ? Walker.walk(memory, f, s2.ttb(), ipa, 2, trace)
+                : Walker.walkFrom(memory, f, start.step(), start.table(), ipa, 2, trace);
+        if (!w.ok()) {
+            s2Level = w.level();
+            s2FetchAddress = w.address();
+            s2Event = walkFailure(f, w);
+            return false;
+        }
+        caches.stage2Walk.fill(tag, f, ipa, w.entries(), w.firstStep(), w.step(), 0,
+                e -> f.nextTable(e, 0), e -> 0);
+        long d = w.lastEntry();
+        long entryAddress = w.entryAddresses()[w.step()];
+        if (!VmsaDescriptor.accessFlag(d)) {
+            if (s2.ha()) {
+                d = update(entryAddress, d, VmsaDescriptor.withAccessFlag(d));
+            } else if (!s2.affd()) {
+                s2Event = EventType.F_ACCESS;
+                s2Level = w.level();
+                return false;
+            }
+        }
+        if (!stage2Permits(s2, d, access, priv, structure)) {
+            s2Event = EventType.F_PERMISSION;
+            s2Level = w.level();
+            return false;
+        }
+        if (access == Access.WRITE && s2.hd() && VmsaDescriptor.stage2WritableClean(d)) {
+            d = update(entryAddress, d, VmsaDescriptor.stage2MarkDirty(d));
+        }
+        int log2 = Long.numberOfTrailingZeros(w.pageSize());
+        leaf = new Stage2Leaf(s2.vmid(), ipa & -w.pageSize(), w.address(), log2, w.level(), d);
+        caches.ipa.fill(leaf);
+        s2Leaf = leaf;
+        return true;
+    }
+
+    private boolean stage2Permits(Stage2Config s2, long d, Access access, boolean priv, boolean structure) {
+        if (structure && s2.ptw() && (d & (0b1100L << VmsaDescriptor.MEM_ATTR_LO)) == 0) {
+            return false; // S2PTW: a table or CD fetch from stage-2 Device memory
+        }
+        int perms = VmsaPermissions.stage2(d, priv, s2.hd(), id.xnx());
+        return (perms & access.permission()) != 0;
+    }
+
+    /** Hardware update of a descriptor (AF or dirty state): a compare-and-swap, as HTTU does. */
+    private long update(long address, long expected, long value) {
+        memory.compareAndSet64(address, expected, value, AccessPurpose.PAGE_WALK);
+        return value;
+    }
+
+    private static int walkFailure(VmsaFormat f, WalkResult w) {
+        return switch (w.status()) {
+            case ABORT -> EventType.F_WALK_EABT;
+            case RESERVED -> f.addressSizeFault(w.lastEntry(), w.step()) ? EventType.F_ADDR_SIZE
+                    : EventType.F_TRANSLATION;
+            default -> EventType.F_TRANSLATION;
+        };
+    }
+
+    private Fault stage2Fault(Stage2Config s2, long ipa, int clazz) {
+        faults++;
+        boolean eabt = s2Event == EventType.F_WALK_EABT;
+        boolean record = !EventType.translationRelated(s2Event) || s2.record();
+        if (record) {
+            events.record(new EventRecord(s2Event, request.sourceId(), request.pasid(), request.iova(),
+                    eabt ? s2FetchAddress : ipa, eabt, request.access() != Access.WRITE,
+                    request.access() == Access.EXEC, request.privileged(), true, clazz, 0));
+        } else {
+            eventsSuppressed++;
+        }
+        return new Fault(s2Event, EventType.name(s2Event), 2, s2Level, ipa);
+    }
+
+    private Fault translationFault(int type, int stage, int level, int clazz, long fetchAddress, boolean record) {
+        faults++;
+        if (record || !EventType.translationRelated(type)) {
+            boolean eabt = type == EventType.F_WALK_EABT;
+            events.record(new EventRecord(type, request.sourceId(), request.pasid(), request.iova(),
+                    eabt ? fetchAddress : 0, eabt, request.access() != Access.WRITE,
+                    request.access() == Access.EXEC, request.privileged(), false, clazz, 0));
+        } else {
+            eventsSuppressed++;
+        }
+        return new Fault(type, EventType.name(type), stage, level, request.iova());
+    }
+
+    // ---- stage 1 (and nested) ----
+
+    private Translation stage1(StreamConfig sc, Stage1Config s1, TranslationRequest req) {
+        long va = req.iova();
+        int half = (int) ((va >>> 55) & 1);
+        TranslationTableHalf h = s1.half(half);
+        long top = va >>> 56;
+        if (!h.tbi() && top != (half == 0 ? 0 : 0xFF)) {
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+        }
+        if (h.disabled()) {
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+        }
+        VmsaFormat f = h.format();
+        int ia = f.inputBits();
+        long rangeBits = (va << 8) >> (ia + 8); // bits [55:IA], sign-extended from bit 55
+        if (rangeBits != (half == 0 ? 0 : -1L)) {
+            return translationFault(EventType.F_TRANSLATION, 1, f.startLevel(), EventRecord.CLASS_IN, 0,
+                    s1.record());
+        }
+        long input = (va << 8) >> 8; // top byte replaced by copies of bit 55
+        Stage2Config s2 = sc.stage2();
+        int vmid = sc.vmid();
+        int regime = s2 != null ? Tlb.REGIME_NESTED
+                : sc.ste().strw() == 2 && id.hyp() ? Tlb.REGIME_S1_EL2 : Tlb.REGIME_S1;
+        int[] sizes = s2 == null ? GRANULE_SIZES[f.granule().ordinal()]
+                : NESTED_SIZES[f.granule().ordinal()][s2.format().granule().ordinal()];
+        TlbEntry hit = caches.tlb.lookup(vmid, s1.asid(), regime, true, input, sizes);
+        if (hit != null) {
+            TranslationResult r = hit.result(req.privileged());
+            if (r.permits(req.access()) && !(hit.writeClean() && req.access() == Access.WRITE)) {
+                return r;
+            }
+        }
+        walks++;
+        long tag = WalkCache.tag(1, vmid, s1.asid(), half, f.granule().pageShift());
+        WalkCacheEntry start = caches.stage1Walk.lookup(tag, f, input);
+        int firstStep = start == null ? 0 : start.step();
+        long table = start == null ? h.ttb() : start.table();
+        long inheritedBits = start == null ? 0 : start.tableBits();
+        WalkResult w;
+        if (s2 == null) {
+            w = Walker.walkFrom(memory, f, firstStep, table, input, 1, trace);
+        } else {
+            NestedWalkResult n = NestedWalker.walkFrom(memory, f, firstStep, table, input,
+                    (ipa, tableFetch, t) -> nestedStage2(s2, ipa, tableFetch), trace);
+            if (n.status() == NestedWalkResult.Status.STAGE2_FAULT) {
+                return stage2Fault(s2, n.ipa(), EventRecord.CLASS_TT);
+            }
+            w = n.stage1();
+        }
+        if (!w.ok()) {
+            int type = walkFailure(f, w);
+            return translationFault(type, 1, w.level(), EventRecord.CLASS_TT, w.address(),
+                    type == EventType.F_WALK_EABT || s1.record());
+        }
+        caches.stage1Walk.fill(tag, f, input, w.entries(), w.firstStep(), w.step(), inheritedBits,
+                e -> f.nextTable(e, 0), e -> e & VmsaDescriptor.HIERARCHICAL_MASK);
+        long tableBits = h.had() ? 0
+                : inheritedBits | VmsaDescriptor.tableAttributes(w.entries(), w.firstStep(), w.step());
+        long d = w.lastEntry();
+        long entryAddress = w.entryAddresses()[w.step()];
+        if (!VmsaDescriptor.accessFlag(d)) {
+            if (s1.ha()) {
+                d = update(entryAddress, d, VmsaDescriptor.withAccessFlag(d));
+            } else if (!s1.affd()) {
+                return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
+            }
+        }
+        int unpriv = VmsaPermissions.stage1(d, tableBits, false, s1.hd(), s1.wxn(), s1.uwxn());
+        int priv = VmsaPermissions.stage1(d, tableBits, true, s1.hd(), s1.wxn(), s1.uwxn());
+        int granted = req.privileged() ? priv : unpriv;
+        if ((granted & req.access().permission()) == 0) {
+            return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
+        }
+        if (req.access() == Access.WRITE && s1.hd() && VmsaDescriptor.stage1WritableClean(d)) {
+            d = update(entryAddress, d, VmsaDescriptor.stage1MarkDirty(d));
+        }
+        boolean writeClean = s1.hd() && VmsaDescriptor.stage1WritableClean(d);
+        long s1Size = w.pageSize();
+        long outIpa = w.address() | (input & (s1Size - 1));
+        long pageBase;
+        long size = s1Size;
+        long ipaBase = w.address();
+        if (s2 != null) {
+            if (!stage2Translate(s2, outIpa, false)) {
+                return stage2Fault(s2, outIpa, EventRecord.CLASS_IN);
+            }
+            Stage2Leaf leaf = s2Leaf;
+            size = Math.min(s1Size, 1L << leaf.log2Size());
+            pageBase = leaf.translate(outIpa) & -size;
+            ipaBase = outIpa & -size;
+            long s2d = leaf.descriptor();
+            unpriv &= VmsaPermissions.stage2(s2d, false, s2.hd(), id.xnx());
+            priv &= VmsaPermissions.stage2(s2d, true, s2.hd(), id.xnx());
+            writeClean |= s2.hd() && VmsaDescriptor.stage2WritableClean(s2d);
+        } else {
+            pageBase = w.address();
+        }
+        int log2 = Long.numberOfTrailingZeros(size);
+        boolean global = !VmsaDescriptor.notGlobal(d);
+        TlbEntry e = new TlbEntry(vmid, global ? 0 : s1.asid(), global, regime, input & -size, ipaBase, log2,
+                f.granule().pageShift(), w.level(), new TranslationResult(pageBase, size, unpriv, 0),
+                new TranslationResult(pageBase, size, priv, 0), writeClean);
+        caches.tlb.fill(e);
+        return e.result(req.privileged());
+    }
+
+    /**
+     * The stage 2 the nested walker calls: table fetches are translated now (a fault stops the walk);
+     * the stage-1 output is only passed through here and translated after the stage-1 checks.
+     */
+    private WalkResult nestedStage2(Stage2Config s2, long ipa, boolean tableFetch) {
+        if (!tableFetch) {
+            return WalkResult.cached(2, ipa & ~0xFFFL, 0x1000, Granule.FINAL_LEVEL);
+        }
+        if (!stage2Translate(s2, ipa, true)) {
+            return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, s2Level, 0, 0, new long[1], new long[1]);
+        }
+        Stage2Leaf leaf = s2Leaf;
+        return WalkResult.cached(2, leaf.pageBase(), 1L << leaf.log2Size(), leaf.level());
+    }
+
+    private static long word(byte[] raw, int i) {
+        long v = 0;
+        for (int b = 7; b >= 0; b--) {
+            v = (v << 8) | (raw[i * 8 + b] & 0xFF);
+        }
+        return v;
+    }
+
+    // ---- statistics ----
+
+    public long translations() {
+        return translations;
+    }
+
+    public long faults() {
+        return faults;
+    }
+
+    public long walks() {
+        return walks;
+    }
+
+    public long stage2Walks() {
+        return stage2Walks;
+    }
+
+    public long eventsSuppressed() {
+        return eventsSuppressed;
+    }
+}
