@@ -113,7 +113,8 @@ public class SmmuV3Benchmarks {
                     Workload.MAPPED_PAGES, 4096, 1);
             requests = new Cycle(machine.requests(Workload.distinctPages(Workload.MAPPED_PAGES, Workload.HIT_PAGES,
                     11), 1, Access.READ));
-            Workload.references(machine.smmu, requests.all());
+            System.out.printf("%n(page-walk references per translation, warm: %.2f)%n",
+                    Workload.walkReferencesPerRequest(machine.smmu, requests.all()));
         }
     }
 
@@ -178,6 +179,9 @@ public class SmmuV3Benchmarks {
             random = Workloads.random(SmmuV3Machine.SID, TranslationRequest.NO_PASID, Workload.IOVA_BASE, Workload.MAPPED_PAGES, RANDOM_REQUESTS, 5);
             Workload.references(machine.smmu, ring);
             Workload.references(machine.smmu, random);
+            System.out.printf("%n(page-walk references per request, warm: ring %.2f, random %.2f)%n",
+                    TraceReplayer.replay(machine.smmu, ring).walkReferencesPerTranslation(),
+                    TraceReplayer.replay(machine.smmu, random).walkReferencesPerTranslation());
         }
 
         long nextPage() {

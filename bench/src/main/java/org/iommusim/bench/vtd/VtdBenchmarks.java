@@ -121,7 +121,8 @@ public class VtdBenchmarks {
                     Workload.MAPPED_PAGES, 4096, 1);
             requests = new Cycle(machine.requests(Workload.distinctPages(Workload.MAPPED_PAGES, Workload.HIT_PAGES,
                     11), 1, Access.READ));
-            Workload.references(machine.iommu, requests.all());
+            System.out.printf("%n(page-walk references per translation, warm: %.2f)%n",
+                    Workload.walkReferencesPerRequest(machine.iommu, requests.all()));
         }
     }
 
@@ -186,6 +187,9 @@ public class VtdBenchmarks {
             random = Workloads.random(VtdMachine.SID, 1, Workload.IOVA_BASE, Workload.MAPPED_PAGES, RANDOM_REQUESTS, 5);
             Workload.references(machine.iommu, ring);
             Workload.references(machine.iommu, random);
+            System.out.printf("%n(page-walk references per request, warm: ring %.2f, random %.2f)%n",
+                    TraceReplayer.replay(machine.iommu, ring).walkReferencesPerTranslation(),
+                    TraceReplayer.replay(machine.iommu, random).walkReferencesPerTranslation());
         }
 
         long nextPage() {
