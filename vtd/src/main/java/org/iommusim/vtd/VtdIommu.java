@@ -31,8 +31,6 @@ import org.iommusim.vtd.translation.Translator;
 public final class VtdIommu implements Iommu {
     // RTADDR (11.4.6)
     public static final int RTADDR_TTM_HI = 11, RTADDR_TTM_LO = 10;
-    public static final int TTM_LEGACY = 0;
-    public static final int TTM_SCALABLE = 1;
     // CCMD (11.4.7)
     public static final int CCMD_ICC = 63;
     public static final int CCMD_CIRG_HI = 62, CCMD_CIRG_LO = 61;
@@ -75,10 +73,10 @@ public final class VtdIommu implements Iommu {
         this.cap = config.cap();
         this.ecap = config.ecap();
         this.caches = new VtdCaches(config.caches());
-        this.translator = new Translator(memory, cap, ecap, caches);
-        this.faults = new FaultRecorder(cap.faultRecordCount(), cap.mgaw());
+        this.translator = new Translator(memory, cap, ecap, config.ver(), caches);
+        this.faults = new FaultRecorder(cap.faultRecordCount(), cap.largestAgawWidth());
         this.invalidator = new Invalidator(caches);
-        this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator);
+        this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator, translator::scalableMode);
         this.iro = ecap.iotlbRegisterOffset();
         this.fro = cap.faultRecordingOffset();
     }
@@ -171,6 +169,9 @@ public final class VtdIommu implements Iommu {
         }
         if (off == RegisterOffsets.IQA) {
             return queue.readAddress();
+        }
+        if (off == RegisterOffsets.IQER) {
+            return queue.readErrorRecord();
         }
         if (off == iro + RegisterOffsets.IVA_FROM_IRO) {
             return iva;
@@ -279,9 +280,7 @@ public final class VtdIommu implements Iommu {
         }
         gsts = (gsts & ~GlobalCommand.PERSISTENT) | persistent;
         if ((value & GlobalCommand.SRTP) != 0) {
-            int ttm = (int) Bits.field(rtaddr, RTADDR_TTM_HI, RTADDR_TTM_LO);
-            boolean valid = ttm == TTM_LEGACY || (ttm == TTM_SCALABLE && ecap.has(Ecap.SMTS));
-            translator.setRootTable(Bits.extract(rtaddr, 63, 12), ttm == TTM_SCALABLE, valid);
+            translator.setRootTable(Bits.extract(rtaddr, 63, 12), (int) Bits.field(rtaddr, RTADDR_TTM_HI, RTADDR_TTM_LO));
             gsts |= GlobalCommand.SRTP;
             if (cap.enhancedSrtp()) {
                 caches.invalidateAll();
@@ -291,14 +290,34 @@ public final class VtdIommu implements Iommu {
             gsts |= GlobalCommand.SIRTP;
         }
         // WBF completes at once: WBFS reads 0 again.
+        boolean wasEnabled = translator.enabled();
         translator.setEnabled((gsts & GlobalCommand.TE) != 0);
+        if (wasEnabled && !translator.enabled() && ecap.has(Ecap.SMTS)) {
+            caches.invalidateAll(); // translation disable invalidates every cache (section 11.4.4.1)
+        }
+        if ((gsts & (GlobalCommand.TE | GlobalCommand.IRE)) == 0) {
+            faults.resetIndex();
+        }
         queue.setEnabled((gsts & GlobalCommand.QIE) != 0);
     }
 
-    /** CCMD (11.4.7): register-based context-cache invalidation. Ignored while queued invalidation is on. */
+    /**
+     * Register-based invalidation exists only on units of major version 5 or lower, only in legacy mode
+     * and only while queued invalidation is off (section 6.5.1); otherwise a request is ignored and
+     * reports granularity 00.
+     */
+    private boolean registerInvalidation() {
+        return ((config.ver() >>> 4) & 0xF) <= 5 && !queue.enabled() && !translator.scalableMode();
+    }
+
+    /** CCMD (11.4.6.1): register-based context-cache invalidation. */
     private void contextCommand(long value) {
-        if (queue.enabled() || !Bits.bit(value, CCMD_ICC)) {
-            ccmd = value & ~(1L << CCMD_ICC);
+        if (!Bits.bit(value, CCMD_ICC)) {
+            ccmd = value;
+            return;
+        }
+        if (!registerInvalidation()) {
+            ccmd = Bits.withField(Bits.withBit(value, CCMD_ICC, false), CCMD_CAIG_HI, CCMD_CAIG_LO, 0);
             return;
         }
         int cirg = (int) Bits.field(value, CCMD_CIRG_HI, CCMD_CIRG_LO);
@@ -317,13 +336,17 @@ public final class VtdIommu implements Iommu {
     }
 
     /**
-     * IOTLB_REG (11.4.8.1): register-based IOTLB invalidation. Page-selective needs CAP.PSI (otherwise it
+     * IOTLB_REG (11.4.6.3): register-based IOTLB invalidation. Page-selective needs CAP.PSI (otherwise it
      * is done domain-selective, and IAIG says so) and IVA.AM within CAP.MAMV (otherwise nothing is done
-     * and IAIG reads 00). Ignored while queued invalidation is on.
+     * and IAIG reads 00).
      */
     private void iotlbCommand(long value) {
-        if (queue.enabled() || !Bits.bit(value, IOTLB_IVT)) {
-            iotlbReg = value & ~(1L << IOTLB_IVT);
+        if (!Bits.bit(value, IOTLB_IVT)) {
+            iotlbReg = value;
+            return;
+        }
+        if (!registerInvalidation()) {
+            iotlbReg = Bits.withField(Bits.withBit(value, IOTLB_IVT, false), IOTLB_IAIG_HI, IOTLB_IAIG_LO, 0);
             return;
         }
         int iirg = (int) Bits.field(value, IOTLB_IIRG_HI, IOTLB_IIRG_LO);

@@ -66,6 +66,21 @@ class CoverageTest {
         assertHitsAllocateNothing(u, TranslationRequest.withPasid(8, 9, 0x7008, Access.READ));
     }
 
+    @Test
+    void firstStageAndSecondStageIotlbHitsAllocateNothing() {
+        VtdIommu u = new VtdIommu(new org.iommusim.core.memory.PhysicalMemory(), org.iommusim.vtd.preset.Presets.DEFAULT);
+        org.iommusim.vtd.driver.VtdDriver d = new org.iommusim.vtd.driver.VtdDriver(u, 0x100_0000L, 0x800_0000L);
+        assertTrue(d.init(true));
+        org.iommusim.vtd.driver.IoPageTable fs = d.newFirstStageTable(5);
+        fs.map(0x7000, 0x10_0000, 0x1000, org.iommusim.core.request.Permissions.READ, true);
+        d.setPasidEntry(8, 3, org.iommusim.vtd.driver.PasidSetup.firstStage(2, fs));
+        assertHitsAllocateNothing(u, TranslationRequest.withPasid(8, 3, 0x7008, Access.READ));
+        org.iommusim.vtd.driver.IoPageTable ss = d.newSecondStageTable(3);
+        ss.map(0x20_0000, 0x40_0000, 1 << 21, org.iommusim.core.request.Permissions.READ, false);
+        d.setPasidEntry(8, 4, org.iommusim.vtd.driver.PasidSetup.secondStage(3, ss));
+        assertHitsAllocateNothing(u, TranslationRequest.withPasid(8, 4, 0x20_0008, Access.READ));
+    }
+
     private static void assertHitsAllocateNothing(VtdIommu u, TranslationRequest r) {
         assertTrue(u.translate(r).ok());
         for (int i = 0; i < 20_000; i++) {

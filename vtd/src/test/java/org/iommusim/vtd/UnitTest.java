@@ -36,7 +36,7 @@ class UnitTest {
         assertEquals(1L, c.get("ECAP.SMTS"));
         assertEquals(19L, c.get("ECAP.PSS"));
         assertEquals(0x500L, c.get("ECAP.IRO"));
-        assertEquals(7L, c.get("VER.MAJOR"));
+        assertEquals(5L, c.get("VER.MAJOR"));
         Map<String, Long> q = new VtdIommu(new PhysicalMemory(), Presets.QEMU).capabilities();
         assertEquals(0L, q.get("ECAP.NEST"));
         assertEquals(1L, q.get("ECAP.FSTS"));
@@ -131,5 +131,35 @@ class UnitTest {
         assertEquals(0xC000_0000L, u.mmioRead(0x1C, 4));
         assertEquals(Presets.DEFAULT.cap().value(), u.mmioRead(0x8, 8));
         assertEquals(Presets.DEFAULT.cap().value() >>> 32, u.mmioRead(0xC, 4));
+    }
+
+    @Test
+    void faultRecordIndexRestartsWhenTranslationIsDisabled() throws MachineConfigException {
+        VtdIommu u = legacyExample(Map.of());
+        u.translate(TranslationRequest.of(8, 0x10_0000, Access.READ));
+        assertEquals(0x10_0000L, u.mmioRead(0x400, 8));
+        u.mmioWrite(0x40C, 4, 0x8000_0000L); // clear record 0
+        u.mmioWrite(0x18, 4, 0);              // TE off, no interrupt remapping: the index restarts
+        u.mmioWrite(0x18, 4, 0x8000_0000L);
+        u.translate(TranslationRequest.of(8, 0x20_0000, Access.READ));
+        assertEquals(0x20_0000L, u.mmioRead(0x400, 8), "recorded in FRCD[0] again");
+        assertEquals(0L, u.mmioRead(0x418, 8) >>> 63, "FRCD[1] unused");
+    }
+
+    @Test
+    void completionEventOnlyForANewIwc() throws MachineConfigException {
+        VtdIommu u = legacyExample(Map.of());
+        u.mmioWrite(0x88, 8, 0);
+        u.mmioWrite(0x90, 8, 0x60000);
+        u.mmioWrite(0x18, 4, 0x8400_0000L);
+        u.mmioWrite(0xA0, 4, 0); // IECTL.IM = 0: events go out at once
+        u.memory().write64(0x60000, 0x15);
+        u.memory().write64(0x60010, 0x15);
+        u.mmioWrite(0x88, 8, 0x20);
+        assertEquals(1L, u.statistics().get("queue.completion-events"), "IWC already set for the second wait");
+        u.mmioWrite(0x9C, 4, 1);
+        u.memory().write64(0x60020, 0x15);
+        u.mmioWrite(0x88, 8, 0x30);
+        assertEquals(2L, u.statistics().get("queue.completion-events"));
     }
 }

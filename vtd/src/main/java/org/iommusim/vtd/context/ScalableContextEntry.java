@@ -1,10 +1,13 @@
 package org.iommusim.vtd.context;
 
 import org.iommusim.core.bits.Bits;
+import org.iommusim.vtd.registers.Ecap;
 
 /**
  * A scalable-mode context entry (256 bits; 128 per context table, indexed by devfn[6:0]), VT-d
- * specification section 9.4.
+ * specification section 9.4. A field for a feature the unit does not report (DTE without ECAP.DT,
+ * PASIDE without ECAP.PASID, PRE without ECAP.PRS, RID_PASID without ECAP.RPS, RID_PRIV without
+ * ECAP.RPRIVS, HPTE, EPTR) is reserved.
  *
  * @param w0 bits 63:0 (P, FPD, DTE, PASIDE, PRE, PDTS, PASIDDIRPTR)
  * @param w1 bits 127:64 (RID_PASID, RID_PRIV)
@@ -18,7 +21,9 @@ public record ScalableContextEntry(long w0, long w1, long w2, long w3) {
     public static final int DTE = 2;
     public static final int PASIDE = 3;
     public static final int PRE = 4;
-    public static final int RSVD0_HI = 8, RSVD0_LO = 5;
+    public static final int HPTE = 5;
+    public static final int EPTR = 6;
+    public static final int RSVD0_HI = 8, RSVD0_LO = 7;
     public static final int PDTS_HI = 11, PDTS_LO = 9;
     public static final int PASIDDIRPTR_HI = 63, PASIDDIRPTR_LO = 12;
     public static final int RID_PASID_HI = 19, RID_PASID_LO = 0;
@@ -64,10 +69,27 @@ public record ScalableContextEntry(long w0, long w1, long w2, long w3) {
         return Bits.bit(w1, RID_PRIV);
     }
 
-    public boolean reservedBitsSet(int hostAddressWidth) {
+    public boolean reservedBitsSet(int hostAddressWidth, Ecap ecap) {
         return Bits.field(w0, RSVD0_HI, RSVD0_LO) != 0
+                || (Bits.bit(w0, HPTE) && !ecap.has(Ecap.HPTS))
+                || (Bits.bit(w0, EPTR) && !ecap.has(Ecap.PTRS))
+                || (pageRequestEnable() && !ecap.has(Ecap.PRS))
+                || (pasidEnable() && !ecap.has(Ecap.PASID))
+                || (deviceTlbEnable() && !ecap.has(Ecap.DT))
                 || (hostAddressWidth < 64 && (w0 >>> hostAddressWidth) != 0)
-                || Bits.field(w1, RSVD1_HI, RSVD1_LO) != 0 || w2 != 0 || w3 != 0;
+                || Bits.field(w1, RSVD1_HI, RSVD1_LO) != 0
+                || (ridPasid() != 0 && !ecap.has(Ecap.RPS))
+                || (ridPriv() && !ecap.has(Ecap.RPRIVS))
+                || w2 != 0 || w3 != 0;
+    }
+
+    /**
+     * SCT.4: DTE=0 with PRE=1, RID_PASID beyond what PDTS allows, or EPTR=1 with PASIDE=0.
+     */
+    public boolean invalidProgramming() {
+        return (!deviceTlbEnable() && pageRequestEnable())
+                || (ridPasid() >>> 6) >= pasidDirectoryEntries()
+                || (Bits.bit(w0, EPTR) && !pasidEnable());
     }
 
     public static long entryAddress(long contextTable, int devfn) {

@@ -66,8 +66,12 @@ public final class IoPageTable {
         return kind == Kind.FIRST_STAGE ? Bits.bit(e, FirstStageFormat.P) : (e & 3) != 0;
     }
 
+    /**
+     * FS: P, R/W, U/S and A already set; SS: R, W, X. Like Linux, the driver sets the first-stage
+     * accessed flag itself, so the unit need not write it (it cannot without snooped walks).
+     */
     private long tableEntry(long table) {
-        return table | 0x7; // FS: P, R/W, U/S; SS: R, W, X
+        return kind == Kind.FIRST_STAGE ? table | 0x7 | (1L << FirstStageFormat.A) : table | 0x7;
     }
 
     private long leafEntry(long pa, int level, int perms, boolean user) {
@@ -78,6 +82,8 @@ public final class IoPageTable {
             e = Bits.withBit(e, FirstStageFormat.US, user);
             e = Bits.withBit(e, FirstStageFormat.XD, (perms & Permissions.EXEC) == 0);
             e = Bits.withBit(e, FirstStageFormat.PS, level > 1);
+            e = Bits.withBit(e, FirstStageFormat.A, true);
+            e = Bits.withBit(e, FirstStageFormat.D, (perms & Permissions.WRITE) != 0);
         } else {
             e |= perms & Permissions.RWX;
             e = Bits.withBit(e, SecondStageFormat.PS, level > 1);

@@ -129,8 +129,9 @@ public final class VtdDriver {
         long lo = 1L << ContextEntry.P;
         long hi = Bits.withField(0, ContextEntry.DID_HI, ContextEntry.DID_LO, did);
         if (passThrough) {
+            // Pass-through entries carry the largest AGAW the unit supports (section 9.3).
             lo = Bits.withField(lo, ContextEntry.TT_HI, ContextEntry.TT_LO, ContextEntry.TT_PASS_THROUGH);
-            hi = Bits.withField(hi, ContextEntry.AW_HI, ContextEntry.AW_LO, 2);
+            hi = Bits.withField(hi, ContextEntry.AW_HI, ContextEntry.AW_LO, (cap.largestAgawWidth() - 30) / 9);
         } else {
             lo |= ss.root();
             hi = Bits.withField(hi, ContextEntry.AW_HI, ContextEntry.AW_LO, ss.levels() - 2);
@@ -148,8 +149,9 @@ public final class VtdDriver {
         long w0 = memory.read64(a);
         if (!Bits.bit(w0, ScalableContextEntry.P)) {
             long dir = allocateContiguous(PDTS_MAX);
-            w0 = dir | (1L << ScalableContextEntry.P) | (1L << ScalableContextEntry.PASIDE)
-                    | ((long) PDTS_MAX << ScalableContextEntry.PDTS_LO);
+            w0 = dir | (1L << ScalableContextEntry.P) | ((long) PDTS_MAX << ScalableContextEntry.PDTS_LO);
+            // PASIDE is a reserved bit on units without PASID support (their requests carry none).
+            w0 = Bits.withBit(w0, ScalableContextEntry.PASIDE, ecap.has(Ecap.PASID));
             memory.write64(a + 8, 0);
             memory.write64(a, w0);
             flushContextDevice(sid);
@@ -193,6 +195,8 @@ public final class VtdDriver {
         w2 = Bits.withBit(w2, PasidEntry.ERE, s.ere());
         w2 = Bits.withBit(w2, PasidEntry.WPE, s.wpe());
         long w1 = Bits.withField(0, PasidEntry.DID_HI, PasidEntry.DID_LO, s.did());
+        // Snooped page walks when the unit has them: needed for hardware A/D updates (section 3.10).
+        w1 = Bits.withBit(w1, PasidEntry.PWSNP, ecap.has(Ecap.SMPWCS));
         for (int i = 3; i < 8; i++) {
             memory.write64(a + 8L * i, 0);
         }

@@ -9,10 +9,12 @@ import org.iommusim.core.request.TranslationRequest;
  * layouts in 11.4.8, 11.4.9, 11.4.14). Owns FSTS, FECTL, FEDATA/FEADDR/FEUADDR and the CAP.NFR fault
  * recording registers (FRCD), each 128 bits.
  *
- * <p>Records are written round-robin from the slot after the last one used. When that slot still holds
- * a pending fault (F=1), the fault is not recorded and FSTS.PFO is set; while PFO is set, nothing more is
- * recorded. A fault event (an MSI through FEDATA/FEADDR) is raised when a new condition appears while no
- * other is pending; with FECTL.IM set it is held as FECTL.IP until software unmasks it.
+ * <p>Records are written round-robin at an internal index (reset when translation is disabled). When
+ * that slot still holds a pending fault (F=1), the fault is not recorded and FSTS.PFO is set; while PFO
+ * is set, nothing more is recorded (section 7.2.1; this model does not collapse faults of one source).
+ * A fault event (an MSI through FEDATA/FEADDR) is raised only when none of PPF, PFO, IQE, ICE, ITE was
+ * already set (section 7.3); with FECTL.IM set it is held as FECTL.IP until software unmasks it or
+ * services every condition.
  */
 public final class FaultRecorder {
     // FSTS bits (section 11.4.8)
@@ -44,7 +46,8 @@ public final class FaultRecorder {
 
     private final long[] records;
     private final int count;
-    private final int mgaw;
+    /** FI bits at and above the largest supported AGAW read as 0. */
+    private final int fiWidth;
     private int status;
     private int faultControl = FECTL_IM;
     private int eventData;
@@ -58,9 +61,9 @@ public final class FaultRecorder {
     private long suppressed;
     private long events;
 
-    public FaultRecorder(int count, int mgaw) {
+    public FaultRecorder(int count, int fiWidth) {
         this.count = count;
-        this.mgaw = mgaw;
+        this.fiWidth = fiWidth;
         this.records = new long[2 * count];
     }
 
@@ -78,17 +81,20 @@ public final class FaultRecorder {
             overflowed++;
             return false;
         }
+        boolean conditionBefore = anyConditionPending();
         int slot = next;
         if (Bits.bit(records[2 * slot + 1], FRCD_HI_F)) {
             status |= FSTS_PFO;
             overflowed++;
-            raiseEvent();
+            if (!conditionBefore) {
+                raiseEvent();
+            }
             return false;
         }
         boolean pendingBefore = pendingFault();
         long fi = request.iova() & FRCD_LO_FI_MASK;
-        if (mgaw < 64) {
-            fi &= (1L << mgaw) - 1;
+        if (fiWidth > 0 && fiWidth < 64) {
+            fi &= (1L << fiWidth) - 1;
         }
         long hi = Bits.withField(0, FRCD_HI_SID_HI, FRCD_HI_SID_LO, request.sourceId() & 0xFFFF);
         hi = Bits.withField(hi, FRCD_HI_FR_HI, FRCD_HI_FR_LO, reason.code());
@@ -108,18 +114,29 @@ public final class FaultRecorder {
         recorded++;
         if (!pendingBefore) {
             fri = slot;
+        }
+        if (!conditionBefore) {
             raiseEvent();
         }
         return true;
     }
 
+    /** The internal index restarts at record 0 when translation and interrupt remapping are off. */
+    public void resetIndex() {
+        next = 0;
+    }
+
     /** Sets FSTS.IQE (the invalidation queue stopped at a bad descriptor) and signals it. */
     public void invalidationQueueError() {
-        boolean was = (status & FSTS_IQE) != 0;
+        boolean conditionBefore = anyConditionPending();
         status |= FSTS_IQE;
-        if (!was) {
+        if (!conditionBefore) {
             raiseEvent();
         }
+    }
+
+    private boolean anyConditionPending() {
+        return pendingFault() || (status & (FSTS_PFO | FSTS_IQE | FSTS_ICE | FSTS_ITE)) != 0;
     }
 
     public boolean invalidationQueueErrorPending() {
@@ -128,9 +145,6 @@ public final class FaultRecorder {
 
     /** Signals a new condition: held as FECTL.IP while masked, otherwise delivered as an MSI at once. */
     private void raiseEvent() {
-        if ((faultControl & FECTL_IP) != 0) {
-            return;
-        }
         if ((faultControl & FECTL_IM) != 0) {
             faultControl |= FECTL_IP;
         } else {

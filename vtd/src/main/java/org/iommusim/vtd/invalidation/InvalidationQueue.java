@@ -14,8 +14,10 @@ import org.iommusim.vtd.registers.Ecap;
  *
  * <p>A descriptor of an unknown type, with a non-zero reserved field, an invalid granularity, an
  * address mask beyond CAP.MAMV, a 256-bit-only type in a 128-bit queue, or one that cannot be read,
- * sets FSTS.IQE; the head stays at that descriptor and nothing more is fetched until software clears
- * IQE (after fixing the descriptor), when processing resumes from it.
+ * sets FSTS.IQE with the cause in IQERCD.IQEI (section 11.4.9.9); the head stays at that descriptor and
+ * nothing more is fetched until software clears IQE (after fixing the descriptor), when processing
+ * resumes from it. So does a tail beyond the queue or not 256-bit aligned, and a descriptor width that
+ * does not fit the mode (128-bit descriptors in scalable mode, 256-bit ones without ECAP.SMTS/ADMS).
  */
 public final class InvalidationQueue {
     // IQA (11.4.12)
@@ -27,6 +29,14 @@ public final class InvalidationQueue {
     public static final int ICS_IWC = 1;
     public static final int IECTL_IM = 1 << 31;
     public static final int IECTL_IP = 1 << 30;
+    // IQERCD.IQEI values (section 11.4.9.9)
+    public static final int IQEI_TAIL = 1;
+    public static final int IQEI_FETCH = 2;
+    public static final int IQEI_TYPE = 3;
+    public static final int IQEI_RESERVED = 4;
+    public static final int IQEI_WIDTH = 5;
+    public static final int IQEI_TAIL_ALIGNMENT = 6;
+    private static final int OK = 0;
 
     // Descriptor fields (6.5.2.x)
     static final int G_HI = 5, G_LO = 4;
@@ -39,7 +49,6 @@ public final class InvalidationQueue {
     static final int PASID_HI = 51, PASID_LO = 32;
     static final int WAIT_IF = 4;
     static final int WAIT_SW = 5;
-    static final int WAIT_FN = 6;
     static final int WAIT_PD = 7;
     static final int WAIT_DATA_HI = 63, WAIT_DATA_LO = 32;
     static final int WAIT_ADDR_HI = 63, WAIT_ADDR_LO = 2;
@@ -63,8 +72,10 @@ public final class InvalidationQueue {
     private final Ecap ecap;
     private final FaultRecorder faults;
     private final Invalidator invalidator;
+    private final java.util.function.BooleanSupplier scalableMode;
 
     private boolean enabled;
+    private long iqer;
     private long iqa;
     private int head;
     private long tail;
@@ -78,7 +89,10 @@ public final class InvalidationQueue {
     private long completionEvents;
     private long errors;
 
-    public InvalidationQueue(PhysicalMemory memory, Cap cap, Ecap ecap, FaultRecorder faults, Invalidator invalidator) {
+    /** @param scalableMode whether the latched RTADDR.TTM is scalable mode (128-bit descriptors are then an error) */
+    public InvalidationQueue(PhysicalMemory memory, Cap cap, Ecap ecap, FaultRecorder faults, Invalidator invalidator,
+                             java.util.function.BooleanSupplier scalableMode) {
+        this.scalableMode = scalableMode;
         this.memory = memory;
         this.cap = cap;
         this.ecap = ecap;
@@ -87,7 +101,7 @@ public final class InvalidationQueue {
     }
 
     private boolean wide() {
-        return Bits.bit(iqa, IQA_DW) && ecap.has(Ecap.SMTS);
+        return Bits.bit(iqa, IQA_DW);
     }
 
     private int descriptorSize() {
@@ -135,9 +149,13 @@ public final class InvalidationQueue {
     }
 
     public void writeAddress(long value) {
-        // Bit 11 (DW) exists only with scalable mode; QS is 3 bits; 10:3 are reserved.
-        long dwMask = ecap.has(Ecap.SMTS) ? 1L << IQA_DW : 0;
-        iqa = value & (Bits.mask(IQA_ADDR_HI, IQA_ADDR_LO) | dwMask | Bits.mask(IQA_QS_HI, IQA_QS_LO));
+        // QS is 3 bits; 10:3 are reserved.
+        iqa = value & (Bits.mask(IQA_ADDR_HI, IQA_ADDR_LO) | (1L << IQA_DW) | Bits.mask(IQA_QS_HI, IQA_QS_LO));
+    }
+
+    /** IQERCD_REG: the cause of the last queue error in IQEI. */
+    public long readErrorRecord() {
+        return iqer;
     }
 
     public int readCompletionStatus() {
@@ -198,8 +216,16 @@ public final class InvalidationQueue {
         }
         int n = entries();
         boolean w = wide();
-        if ((w && Bits.bit(tail, 4)) || (tail >>> (w ? 5 : 4)) >= n) {
-            error();
+        if (w ? !(ecap.has(Ecap.SMTS) || ecap.has(Ecap.ADMS)) : scalableMode.getAsBoolean()) {
+            error(IQEI_WIDTH);
+            return;
+        }
+        if (w && Bits.bit(tail, 4)) {
+            error(IQEI_TAIL_ALIGNMENT);
+            return;
+        }
+        if ((tail >>> (w ? 5 : 4)) >= n) {
+            error(IQEI_TAIL);
             return;
         }
         int target = (int) (tail >>> (w ? 5 : 4));
@@ -208,15 +234,16 @@ public final class InvalidationQueue {
         while (head != target) {
             long address = base + (long) head * size;
             if (!memory.inRange(address, size)) {
-                error();
+                error(IQEI_FETCH);
                 return;
             }
             long q0 = memory.read64(address, AccessPurpose.QUEUE);
             long q1 = memory.read64(address + 8, AccessPurpose.QUEUE);
             long q2 = w ? memory.read64(address + 16, AccessPurpose.QUEUE) : 0;
             long q3 = w ? memory.read64(address + 24, AccessPurpose.QUEUE) : 0;
-            if (!execute(q0, q1, q2, q3, w)) {
-                error();
+            int result = execute(q0, q1, q2, q3, w);
+            if (result != OK) {
+                error(result);
                 return;
             }
             processed++;
@@ -224,21 +251,27 @@ public final class InvalidationQueue {
         }
     }
 
-    private void error() {
+    private void error(int iqei) {
         errors++;
+        iqer = Bits.withField(iqer, 3, 0, iqei);
         faults.invalidationQueueError();
     }
 
-    /** Performs one descriptor; false when it is invalid (IQE). */
-    private boolean execute(long q0, long q1, long q2, long q3, boolean wide) {
+    /** Performs one descriptor; returns OK or the IQEI value of the error. */
+    private int execute(long q0, long q1, long q2, long q3, boolean wide) {
         int type = DescriptorType.of(q0);
+        // Table 26: legacy mode knows types 0x1-0x5 only; device-TLB types need ECAP.DT.
+        if ((!scalableMode.getAsBoolean() && type > DescriptorType.INVALIDATION_WAIT)
+                || ((type == DescriptorType.DEVICE_TLB || type == DescriptorType.PASID_DEVICE_TLB) && !ecap.has(Ecap.DT))) {
+            return IQEI_TYPE;
+        }
         int g = (int) Bits.field(q0, G_HI, G_LO);
         int did = (int) Bits.field(q0, DID_HI, DID_LO);
         boolean upperZero = q2 == 0 && q3 == 0;
         switch (type) {
             case DescriptorType.CONTEXT_CACHE -> {
                 if ((q0 & CC_RSVD0) != 0 || q1 != 0 || !upperZero || g == 0) {
-                    return false;
+                    return IQEI_RESERVED;
                 }
                 switch (g) {
                     case 1 -> invalidator.contextGlobal();
@@ -246,43 +279,46 @@ public final class InvalidationQueue {
                     default -> invalidator.contextDevice((int) Bits.field(q0, CC_SID_HI, CC_SID_LO),
                             (int) Bits.field(q0, CC_FM_HI, CC_FM_LO));
                 }
-                return true;
+                return OK;
             }
             case DescriptorType.IOTLB -> {
                 int am = (int) Bits.field(q1, AM_HI, AM_LO);
                 if ((q0 & IOTLB_RSVD0) != 0 || (q1 & IOTLB_RSVD1) != 0 || !upperZero || g == 0
                         || (g == 3 && am > cap.maxAddressMaskValue())) {
-                    return false;
+                    return IQEI_RESERVED;
                 }
                 switch (g) {
                     case 1 -> invalidator.iotlbGlobal();
                     case 2 -> invalidator.iotlbDomain(did);
                     default -> invalidator.iotlbPages(did, Bits.extract(q1, ADDR_HI, ADDR_LO), am, Bits.bit(q1, IH));
                 }
-                return true;
+                return OK;
             }
             case DescriptorType.DEVICE_TLB -> {
                 if ((q0 & DEVTLB_RSVD0) != 0 || (q1 & DEVTLB_RSVD1) != 0 || !upperZero) {
-                    return false;
+                    return IQEI_RESERVED;
                 }
                 invalidator.count("device-tlb");
-                return true;
+                return OK;
             }
             case DescriptorType.INTERRUPT_ENTRY_CACHE -> {
                 if ((q0 & IEC_RSVD0) != 0 || q1 != 0 || !upperZero) {
-                    return false;
+                    return IQEI_RESERVED;
                 }
                 invalidator.count("interrupt-entry-cache");
-                return true;
+                return OK;
             }
             case DescriptorType.INVALIDATION_WAIT -> {
                 return waitDescriptor(q0, q1, upperZero);
             }
             case DescriptorType.PASID_IOTLB -> {
                 int am = (int) Bits.field(q1, AM_HI, AM_LO);
-                if (!wide || (q0 & PIOTLB_RSVD0) != 0 || (q1 & PIOTLB_RSVD1) != 0 || !upperZero || g < 2
+                if (!wide) {
+                    return IQEI_TYPE;
+                }
+                if ((q0 & PIOTLB_RSVD0) != 0 || (q1 & PIOTLB_RSVD1) != 0 || !upperZero || g < 2
                         || (g == 3 && am > cap.maxAddressMaskValue())) {
-                    return false;
+                    return IQEI_RESERVED;
                 }
                 int pasid = (int) Bits.field(q0, PASID_HI, PASID_LO);
                 if (g == 2) {
@@ -290,11 +326,14 @@ public final class InvalidationQueue {
                 } else {
                     invalidator.pasidIotlbPages(did, pasid, Bits.extract(q1, ADDR_HI, ADDR_LO), am, Bits.bit(q1, IH));
                 }
-                return true;
+                return OK;
             }
             case DescriptorType.PASID_CACHE -> {
-                if (!wide || (q0 & PC_RSVD0) != 0 || q1 != 0 || !upperZero || g == 2) {
-                    return false;
+                if (!wide) {
+                    return IQEI_TYPE;
+                }
+                if ((q0 & PC_RSVD0) != 0 || q1 != 0 || !upperZero || g == 2) {
+                    return IQEI_RESERVED;
                 }
                 int pasid = (int) Bits.field(q0, PASID_HI, PASID_LO);
                 switch (g) {
@@ -302,31 +341,34 @@ public final class InvalidationQueue {
                     case 1 -> invalidator.pasidCachePasid(did, pasid);
                     default -> invalidator.pasidCacheGlobal();
                 }
-                return true;
+                return OK;
             }
             case DescriptorType.PASID_DEVICE_TLB -> {
-                if (!wide || (q1 & PDEVTLB_RSVD1) != 0 || !upperZero) {
-                    return false;
+                if (!wide) {
+                    return IQEI_TYPE;
+                }
+                if ((q1 & PDEVTLB_RSVD1) != 0 || !upperZero) {
+                    return IQEI_RESERVED;
                 }
                 invalidator.count("pasid-device-tlb");
-                return true;
+                return OK;
             }
             default -> {
-                return false;
+                return IQEI_TYPE;
             }
         }
     }
 
     /** Invalidation wait (6.5.2.8): status write (SW), completion interrupt (IF); FN is implicit here. */
-    private boolean waitDescriptor(long q0, long q1, boolean upperZero) {
+    private int waitDescriptor(long q0, long q1, boolean upperZero) {
         long reserved = WAIT_RSVD0 | (ecap.has(Ecap.PDS) ? 0 : 1L << WAIT_PD);
         if ((q0 & reserved) != 0 || (q1 & WAIT_RSVD1) != 0 || !upperZero) {
-            return false;
+            return IQEI_RESERVED;
         }
         if (Bits.bit(q0, WAIT_SW)) {
             long address = Bits.extract(q1, WAIT_ADDR_HI, WAIT_ADDR_LO);
             if (!memory.inRange(address, 4)) {
-                return false;
+                return IQEI_FETCH;
             }
             memory.write32(address, (int) Bits.field(q0, WAIT_DATA_HI, WAIT_DATA_LO), AccessPurpose.QUEUE);
         }
@@ -339,7 +381,7 @@ public final class InvalidationQueue {
             }
         }
         invalidator.count("wait");
-        return true;
+        return OK;
     }
 
     public long processed() {

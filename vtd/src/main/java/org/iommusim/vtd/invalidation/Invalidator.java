@@ -10,21 +10,26 @@ import org.iommusim.vtd.cache.VtdCaches;
 
 /**
  * What each invalidation request removes from the caches, VT-d specification section 6.5 (register-
- * based invalidation 6.5.1, queued invalidation 6.5.2). Both the CCMD/IOTLB registers and the
+ * based invalidation 6.5.1, queued invalidation 6.5.2), following Table 23 (IOTLB invalidation) and
+ * Table 24 (PASID-based IOTLB invalidation) of revision 5.10. Both the CCMD/IOTLB registers and the
  * invalidation-queue descriptors end up here.
  *
- * <p>IOTLB invalidations (register or descriptor type 0x2) act on the second stage: legacy, second-
- * stage-only and nested entries of the domain, and the second-stage paging-structure cache. Nested
- * entries are tagged by the first-stage input address, so a page-selective second-stage invalidation
- * removes all nested entries of the domain. PASID-based IOTLB invalidations (0x6) act on the first
- * stage: first-stage and nested entries of the PASID and the first-stage paging-structure cache.
+ * <p>IOTLB invalidation: global removes everything; domain-selective removes every IOTLB entry of the
+ * domain (any PGTT) and both paging-structure caches of the domain; page-selective-within-domain
+ * removes second-stage-only and legacy entries of the address range, every first-stage and nested entry
+ * of the domain (they are tagged by first-stage input addresses), the first-stage paging-structure
+ * cache of the domain and, unless IH=1, the second-stage one (this model drops the whole domain's, a
+ * coarser invalidation the specification permits). PASID-based IOTLB invalidation: PASID-selective
+ * removes every entry of the domain and PASID and its first-stage paging-structure cache;
+ * page-selective-within-PASID removes first-stage and nested entries of the range and, unless IH=1, the
+ * first-stage paging-structure cache of the PASID.
  */
 public final class Invalidator {
     private static final Set<IotlbEntry.Kind> SECOND_STAGE_KINDS =
             EnumSet.of(IotlbEntry.Kind.LEGACY, IotlbEntry.Kind.SECOND_STAGE);
-    private static final Set<IotlbEntry.Kind> NESTED = EnumSet.of(IotlbEntry.Kind.NESTED);
     private static final Set<IotlbEntry.Kind> FIRST_STAGE_KINDS =
             EnumSet.of(IotlbEntry.Kind.FIRST_STAGE, IotlbEntry.Kind.NESTED);
+    private static final Set<IotlbEntry.Kind> ALL_KINDS = EnumSet.allOf(IotlbEntry.Kind.class);
 
     private final VtdCaches caches;
     private final Map<String, Long> counts = new LinkedHashMap<>();
@@ -65,8 +70,8 @@ public final class Invalidator {
 
     public void iotlbDomain(int did) {
         count("iotlb");
-        caches.iotlb.invalidateDomain(did, SECOND_STAGE_KINDS);
-        caches.iotlb.invalidateDomain(did, NESTED);
+        caches.iotlb.invalidateDomain(did, ALL_KINDS);
+        caches.firstStage.invalidateDomain(did);
         caches.secondStage.invalidateDomain(did);
     }
 
@@ -78,7 +83,8 @@ public final class Invalidator {
         count("iotlb");
         long size = 4096L << am;
         caches.iotlb.invalidateRange(did, -2, address & ~(size - 1), size, SECOND_STAGE_KINDS);
-        caches.iotlb.invalidateDomain(did, NESTED);
+        caches.iotlb.invalidateDomain(did, FIRST_STAGE_KINDS);
+        caches.firstStage.invalidateDomain(did);
         if (!ih) {
             caches.secondStage.invalidateDomain(did);
         }
@@ -86,7 +92,7 @@ public final class Invalidator {
 
     public void pasidIotlbAll(int did, int pasid) {
         count("pasid-iotlb");
-        caches.iotlb.invalidatePasid(did, pasid, FIRST_STAGE_KINDS);
+        caches.iotlb.invalidatePasid(did, pasid, ALL_KINDS);
         caches.firstStage.invalidatePasid(did, pasid);
     }
 

@@ -1,6 +1,7 @@
 package org.iommusim.vtd.pasid;
 
 import org.iommusim.core.bits.Bits;
+import org.iommusim.vtd.registers.Ecap;
 
 /**
  * A scalable-mode PASID-table entry (512 bits), VT-d specification section 9.6. Only the first three
@@ -106,14 +107,35 @@ public record PasidEntry(long w0, long w1, long w2, boolean upperNonZero) {
         return Bits.extract(w2, FSPTPTR_HI, FSPTPTR_LO);
     }
 
-    /** Reserved fields; the memory-type fields count as reserved unless ECAP.MTS is set. */
-    public boolean reservedBitsSet(int hostAddressWidth, boolean memoryTypeSupport) {
+    /**
+     * Reserved fields, including every field of a feature the unit does not report (section 9.6: the
+     * second-stage fields without ECAP.SSTS, SSADE without SSADS, PWSNP without SMPWCS, PGSNP without
+     * SC, the memory-type fields without MTS, SRE without SRS, the first-stage fields without FSTS, EAFE
+     * without EAFS, and SSEE/ERE without ERS, which revision 4.1 and later no longer define).
+     */
+    public boolean reservedBitsSet(int hostAddressWidth, Ecap ecap) {
+        boolean ss = ecap.has(Ecap.SSTS);
+        boolean fs = ecap.has(Ecap.FSTS);
         return Bits.field(w0, RSVD0_HI, RSVD0_LO) != 0
+                || (Bits.bit(w0, SSEE) && !ecap.has(Ecap.ERS))
+                || (!ss && (addressWidth() != 0 || secondStagePointer() != 0))
+                || (secondStageAccessDirtyEnable() && !(ss && ecap.has(Ecap.SSADS)))
                 || Bits.field(w1, RSVD1_HI, RSVD1_LO) != 0
-                || (!memoryTypeSupport && Bits.field(w1, MEMORY_TYPE_HI, MEMORY_TYPE_LO) != 0)
+                || (Bits.bit(w1, PWSNP) && !ecap.has(Ecap.SMPWCS))
+                || (Bits.bit(w1, PGSNP) && !ecap.has(Ecap.SC))
+                || (!ecap.has(Ecap.MTS) && Bits.field(w1, MEMORY_TYPE_HI, MEMORY_TYPE_LO) != 0)
+                || (supervisorRequestEnable() && !ecap.has(Ecap.SRS))
+                || (executeRequestEnable() && !ecap.has(Ecap.ERS))
+                || (!fs && (firstStagePagingMode() != 0 || writeProtectEnable() || firstStagePointer() != 0))
+                || (extendedAccessedFlagEnable() && !ecap.has(Ecap.EAFS))
                 || Bits.field(w2, RSVD2_HI, RSVD2_LO) != 0
                 || (hostAddressWidth < 64 && ((w0 >>> hostAddressWidth) != 0 || (w2 >>> hostAddressWidth) != 0))
                 || upperNonZero;
+    }
+
+    /** PWSNP: hardware walks of the paging structures snoop processor caches. */
+    public boolean pageWalkSnoop() {
+        return Bits.bit(w1, PWSNP);
     }
 
     public static long entryAddress(long table, int pasid) {

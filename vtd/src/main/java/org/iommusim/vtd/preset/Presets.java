@@ -18,9 +18,10 @@ public final class Presets {
      *
      * <p>CAP: ND=6, SAGAW=0b01110, MGAW=56 (57 bits), FRO=0x40 (0x400), SLLPS=0b11, PSI, NFR=7, MAMV=18,
      * DWD, DRD, FL1GP, FL5LP, ESRTPS. ECAP: C, QI, DT, PT, SC, IRO=0x50 (0x500), NEST, ERS, SRS, EAFS,
-     * PSS=19, PASID, SMTS, SSADS, SSTS, FSTS, SMPWCS, RPS.
+     * PSS=19, PASID, SMTS, SSADS, SSTS, FSTS, SMPWCS, RPS, ADMS, RPRIVS. VER 5.0: the last major version
+     * with register-based invalidation (section 6.5), and below 8, so execute requests (ERS) still exist.
      */
-    public static final VtdConfig DEFAULT = VtdConfig.of(0x91D2_078C_4038_0E06L, 0x0003_E99C_C400_50C7L, 0x70);
+    public static final VtdConfig DEFAULT = VtdConfig.of(0x91D2_078C_4038_0E06L, 0x0033_E99C_C400_50C7L, 0x50);
 
     /**
      * QEMU's intel-iommu with {@code x-scalable-mode=on,x-flts=on} (aw-bits 48, dma-drain on, pt on,

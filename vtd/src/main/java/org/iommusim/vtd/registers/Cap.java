@@ -88,9 +88,15 @@ public record Cap(long value) {
         return Bits.bit(value, ESRTPS);
     }
 
-    /** Number of domain-ids the unit supports: 2^(4 + 2*ND). */
-    public int domainCount() {
-        return 1 << (4 + 2 * (int) Bits.field(value, ND_HI, ND_LO));
+    /** Width of the largest adjusted guest address width in SAGAW (30 + 9 * its AW), or 0 if none. */
+    public int largestAgawWidth() {
+        long sagaw = sagaw();
+        return sagaw == 0 ? 0 : 30 + 9 * (63 - Long.numberOfLeadingZeros(sagaw));
+    }
+
+    /** Width of a domain-id: 4 + 2 * ND bits (higher DID bits in the structures are reserved). */
+    public int domainIdBits() {
+        return 4 + 2 * (int) Bits.field(value, ND_HI, ND_LO);
     }
 
     /** Every field by its specification name, in bit order. */

@@ -6,7 +6,8 @@ import java.util.Map;
 import org.iommusim.core.bits.Bits;
 
 /**
- * The Extended Capability Register (ECAP_REG, offset 0x10), VT-d specification section 11.4.3.
+ * The Extended Capability Register (ECAP_REG, offset 0x10), VT-d specification section 11.4.3 (bit
+ * positions as in revision 5.10, which also names bits 50-62).
  *
  * @param value the raw 64-bit register
  */
@@ -38,6 +39,18 @@ public record Ecap(long value) {
     public static final int FSTS = 47;
     public static final int SMPWCS = 48;
     public static final int RPS = 49;
+    public static final int TDXCS = 50;
+    public static final int PMS = 51;
+    public static final int ADMS = 52;
+    public static final int RPRIVS = 53;
+    public static final int HPTS = 55;
+    public static final int PTRS = 56;
+    public static final int SSIRWS = 57;
+    public static final int SMS = 58;
+    public static final int HPT1GPS = 59;
+    public static final int RDTS = 60;
+    public static final int EIMER = 61;
+    public static final int IRREQ = 62;
 
     public boolean has(int bit) {
         return Bits.bit(value, bit);
@@ -82,6 +95,18 @@ public record Ecap(long value) {
         m.put("ECAP.FSTS", bit(FSTS));
         m.put("ECAP.SMPWCS", bit(SMPWCS));
         m.put("ECAP.RPS", bit(RPS));
+        m.put("ECAP.TDXCS", bit(TDXCS));
+        m.put("ECAP.PMS", bit(PMS));
+        m.put("ECAP.ADMS", bit(ADMS));
+        m.put("ECAP.RPRIVS", bit(RPRIVS));
+        m.put("ECAP.HPTS", bit(HPTS));
+        m.put("ECAP.PTRS", bit(PTRS));
+        m.put("ECAP.SSIRWS", bit(SSIRWS));
+        m.put("ECAP.SMS", bit(SMS));
+        m.put("ECAP.HPT1GPS", bit(HPT1GPS));
+        m.put("ECAP.RDTS", bit(RDTS));
+        m.put("ECAP.EIMER", bit(EIMER));
+        m.put("ECAP.IRREQ", bit(IRREQ));
         return m;
     }
 

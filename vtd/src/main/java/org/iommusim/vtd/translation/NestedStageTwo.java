@@ -45,7 +45,7 @@ final class NestedStageTwo implements org.iommusim.core.walk.StageTwo {
     @Override
     public WalkResult translate(long ipa, boolean tableFetch, WalkTrace trace) {
         if (inputWidth < 64 && (ipa >>> inputWidth) != 0) {
-            fault = tableFetch ? FaultReason.FS_TABLE_BEYOND_SS : FaultReason.SM_ADDR_BEYOND_AW;
+            fault = FaultReason.FS_TABLE_BEYOND_SS; // SFS.5: a table or page address in a first-stage entry
             int levels = format.levels();
             return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, levels, 0, 0, new long[levels],
                     new long[levels]);
@@ -58,7 +58,8 @@ final class NestedStageTwo implements org.iommusim.core.walk.StageTwo {
         int flags = effective(walker.flags, executeEnable);
         if (tableFetch) {
             if ((flags & Permissions.READ) == 0) {
-                fault = nextStep == 0 ? FaultReason.FS_TOP_SS_READ : FaultReason.FS_ENTRY_SS_READ;
+                fault = (flags & Permissions.WRITE) == 0 ? FaultReason.SS_ENTRY_P
+                        : nextStep == 0 ? FaultReason.FS_TOP_SS_READ : FaultReason.FS_ENTRY_SS_READ;
                 return r.denied();
             }
             if (nextStep < tableFlags.length) {

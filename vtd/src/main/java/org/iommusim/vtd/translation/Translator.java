@@ -63,10 +63,16 @@ public final class Translator {
     private final SecondStageFormat[] secondStageFormats = new SecondStageFormat[6];
     private WalkTrace trace = WalkTrace.NONE;
 
+    /** RTADDR.TTM values (section 11.4.5). */
+    public static final int TTM_LEGACY = 0;
+    public static final int TTM_SCALABLE = 1;
+    public static final int TTM_ABORT_DMA = 3;
+
+    private final int versionMajor;
     private boolean enabled;
     private boolean scalable;
     private long rootTable;
-    private boolean rootTableValid = true;
+    private int ttm = TTM_LEGACY;
 
     /** A translated address here is refused: it is the interrupt address range (section 3.15). */
     public static final long INTERRUPT_RANGE_FIRST = 0xFEE0_0000L;
@@ -74,7 +80,6 @@ public final class Translator {
 
     private FaultReason lastReason;
     private boolean fpd;
-    private boolean passedThrough;
     /** The stage that produced the output address of the current translation. */
     private int outputStage;
 
@@ -83,7 +88,8 @@ public final class Translator {
     private long nestedWalks;
     private long passThrough;
 
-    public Translator(PhysicalMemory memory, Cap cap, Ecap ecap, VtdCaches caches) {
+    public Translator(PhysicalMemory memory, Cap cap, Ecap ecap, int ver, VtdCaches caches) {
+        this.versionMajor = (ver >>> 4) & 0xF;
         this.memory = memory;
         this.cap = cap;
         this.ecap = ecap;
@@ -103,14 +109,24 @@ public final class Translator {
         enabled = on;
     }
 
+    public boolean enabled() {
+        return enabled;
+    }
+
     /**
-     * GCMD.SRTP latched RTADDR: the root table and its mode (RTADDR.TTM). An invalid mode makes every
-     * request fault with RTA.1 until a valid one is latched.
+     * GCMD.SRTP latched RTADDR: the root table and its mode (RTADDR.TTM). A mode the unit does not
+     * have (10b; 01b without ECAP.SMTS; 11b without ECAP.ADMS) makes every request fault with RTA.1;
+     * abort-DMA mode (11b) blocks every request with RTA.4.
      */
-    public void setRootTable(long address, boolean scalableMode, boolean validMode) {
+    public void setRootTable(long address, int mode) {
         rootTable = address;
-        scalable = scalableMode;
-        rootTableValid = validMode;
+        ttm = mode;
+        scalable = mode == TTM_SCALABLE;
+    }
+
+    private boolean validMode() {
+        return ttm == TTM_LEGACY || (ttm == TTM_SCALABLE && ecap.has(Ecap.SMTS))
+                || (ttm == TTM_ABORT_DMA && ecap.has(Ecap.ADMS));
     }
 
     public boolean scalableMode() {
@@ -149,17 +165,23 @@ public final class Translator {
     public Translation translate(TranslationRequest request) {
         lastReason = null;
         fpd = false;
-        passedThrough = false;
         if (!enabled) {
             return passThrough(request.iova());
         }
         // Execute-Requested travels in the PASID TLP prefix: without a PASID a request cannot carry it.
         Access access = request.access() == Access.EXEC && !request.hasPasid() ? Access.READ : request.access();
-        if (!rootTableValid) {
+        if (!validMode()) {
             return fault(FaultReason.SM_INVALID_ROOT_TABLE, 0, Fault.NO_LEVEL, request.iova());
         }
+        if (ttm == TTM_ABORT_DMA) {
+            return fault(FaultReason.SM_ABORT_DMA, 0, Fault.NO_LEVEL, request.iova());
+        }
+        if (access == Access.EXEC && versionMajor >= 8) {
+            return fault(FaultReason.SM_EXECUTE_REQUESTED, 0, Fault.NO_LEVEL, request.iova());
+        }
         Translation t = scalable ? scalableMode(request, access) : legacyMode(request, access);
-        if (t instanceof TranslationResult r && !passedThrough) {
+        // Pass-through outputs are checked too (LGN.4 / SGN.8.1): for them the output is the input.
+        if (t instanceof TranslationResult r) {
             long out = r.outputAddress(request.iova());
             if (out >= INTERRUPT_RANGE_FIRST && out <= INTERRUPT_RANGE_LAST) {
                 return fault(scalable ? FaultReason.SM_INTERRUPT_ADDR : FaultReason.INTERRUPT_ADDR, outputStage,
@@ -171,7 +193,7 @@ public final class Translator {
 
     private TranslationResult passThrough(long iova) {
         passThrough++;
-        passedThrough = true;
+        outputStage = 0;
         return new TranslationResult(iova & ~0xFFFL, 4096, Permissions.RWX, 0);
     }
 
@@ -214,23 +236,26 @@ public final class Translator {
                 return fault(FaultReason.CONTEXT_TABLE_INV, 0, Fault.NO_LEVEL, iova);
             }
             ctx = new ContextEntry(fetch(ctxAddress), fetch(ctxAddress + 8));
+            fpd = ctx.faultProcessingDisable(); // evaluated even when P=0 (section 9.3)
             if (!ctx.present()) {
                 return fault(FaultReason.CONTEXT_ENTRY_P, 0, Fault.NO_LEVEL, iova);
             }
-            if (ctx.reservedBitsSet(haw)) {
+            if (ctx.reservedBitsSet(haw) || (ctx.domainId() >>> cap.domainIdBits()) != 0) {
                 return fault(FaultReason.CONTEXT_ENTRY_RSVD, 0, Fault.NO_LEVEL, iova);
             }
-            fpd = ctx.faultProcessingDisable();
             int tt = ctx.translationType();
             boolean ttOk = tt == ContextEntry.TT_UNTRANSLATED
                     || (tt == ContextEntry.TT_DEVICE_TLB && ecap.has(Ecap.DT))
                     || (tt == ContextEntry.TT_PASS_THROUGH && ecap.has(Ecap.PT));
-            if (!ttOk || (tt != ContextEntry.TT_PASS_THROUGH && !cap.supportsAgaw(ctx.addressWidth()))) {
+            if (!ttOk || !cap.supportsAgaw(ctx.addressWidth()) || ctx.addressWidth() == 0) {
                 return fault(FaultReason.CONTEXT_ENTRY_INV, 0, Fault.NO_LEVEL, iova);
             }
             caches.config.fillContext(new ContextCacheEntry(sid, ctx, null));
         }
         if (ctx.translationType() == ContextEntry.TT_PASS_THROUGH) {
+            if ((iova >>> haw) != 0) {
+                return fault(FaultReason.ADDR_BEYOND_MGAW, 0, Fault.NO_LEVEL, iova); // LGN.1.3
+            }
             return passThrough(iova);
         }
         int did = ctx.domainId();
@@ -296,18 +321,15 @@ public final class Translator {
                 return fault(FaultReason.SM_CONTEXT_ACCESS, 0, Fault.NO_LEVEL, iova);
             }
             ctx = new ScalableContextEntry(fetch(a), fetch(a + 8), fetch(a + 16), fetch(a + 24));
+            fpd = ctx.faultProcessingDisable(); // evaluated even when P=0 (section 9.4)
             if (!ctx.present()) {
                 return fault(FaultReason.SM_CONTEXT_P, 0, Fault.NO_LEVEL, iova);
             }
-            if (ctx.reservedBitsSet(haw)) {
+            if (ctx.reservedBitsSet(haw, ecap)) {
                 return fault(FaultReason.SM_CONTEXT_RSVD, 0, Fault.NO_LEVEL, iova);
             }
-            fpd = ctx.faultProcessingDisable();
-            if ((ctx.deviceTlbEnable() && !ecap.has(Ecap.DT)) || (ctx.pageRequestEnable() && !ecap.has(Ecap.PRS))) {
+            if (ctx.invalidProgramming()) {
                 return fault(FaultReason.SM_CONTEXT_INV, 0, Fault.NO_LEVEL, iova);
-            }
-            if (ctx.ridPasid() != 0 && !ecap.has(Ecap.RPS)) {
-                return fault(FaultReason.SM_RID_PASID_INV, 0, Fault.NO_LEVEL, iova);
             }
             caches.config.fillContext(new ContextCacheEntry(sid, null, ctx));
         }
@@ -317,6 +339,12 @@ public final class Translator {
         if (request.hasPasid()) {
             if (!ctx.pasidEnable()) {
                 return fault(FaultReason.SM_PASID_DISABLED, 0, Fault.NO_LEVEL, iova);
+            }
+            if (request.pasid() == ctx.ridPasid()) {
+                return fault(FaultReason.SM_PASID_IS_RID_PASID, 0, Fault.NO_LEVEL, iova);
+            }
+            if ((request.pasid() >>> ecap.pasidBits()) != 0) {
+                return fault(FaultReason.SM_PASID_BEYOND_PSS, 0, Fault.NO_LEVEL, iova);
             }
             pasid = request.pasid();
             privileged = request.privileged();
@@ -358,7 +386,7 @@ public final class Translator {
             if (!pe.present()) {
                 return fault(FaultReason.PASID_ENTRY_P, 0, Fault.NO_LEVEL, iova);
             }
-            if (pe.reservedBitsSet(haw, ecap.has(Ecap.MTS))) {
+            if (pe.reservedBitsSet(haw, ecap) || (pe.domainId() >>> cap.domainIdBits()) != 0) {
                 return fault(FaultReason.PASID_ENTRY_RSVD, 0, Fault.NO_LEVEL, iova);
             }
             if (!validPasidEntry(pe)) {
@@ -367,22 +395,28 @@ public final class Translator {
             caches.config.fillPasid(new PasidCacheEntry(sid, pasid, pe, dir.faultProcessingDisable()));
         }
         Pgtt pgtt = pe.pgtt();
+        // Execute requests exist only with ECAP.ERS (revision 4.0 and earlier); their first-stage
+        // translations also need ERE in the PASID entry (revision 3.x semantics).
+        if (access == Access.EXEC && (!ecap.has(Ecap.ERS)
+                || ((pgtt == Pgtt.FIRST_STAGE || pgtt == Pgtt.NESTED) && !pe.executeRequestEnable()))) {
+            return fault(FaultReason.PASID_EXECUTE, 0, Fault.NO_LEVEL, iova);
+        }
+        if (privileged && !pe.supervisorRequestEnable()) {
+            return fault(FaultReason.PASID_SRE_DISABLED, 0, Fault.NO_LEVEL, iova);
+        }
         if (pgtt == Pgtt.PASS_THROUGH) {
+            if ((iova >>> haw) != 0) {
+                return fault(FaultReason.SM_ADDR_BEYOND_HAW, 0, Fault.NO_LEVEL, iova); // SGN.4.2
+            }
             return passThrough(iova);
         }
         if (pgtt == Pgtt.SECOND_STAGE) {
             return secondStageOnly(pe, pasid, iova, access);
         }
-        if (access == Access.EXEC && !pe.executeRequestEnable()) {
-            return fault(FaultReason.PASID_ERE_DISABLED, 0, Fault.NO_LEVEL, iova);
-        }
-        if (privileged && !pe.supervisorRequestEnable()) {
-            return fault(FaultReason.PASID_SRE_DISABLED, 0, Fault.NO_LEVEL, iova);
-        }
         return firstStage(pe, pasid, iova, access, privileged, pgtt == Pgtt.NESTED);
     }
 
-    /** The programming checks of section 9.6 against CAP/ECAP (fault SPT.4 when one fails). */
+    /** The programming checks of section 9.6 against CAP/ECAP (SPT.4.1-SPT.4.4, fault 0x5B). */
     private boolean validPasidEntry(PasidEntry pe) {
         Pgtt pgtt = pe.pgtt();
         if (pgtt == null) {
@@ -397,7 +431,8 @@ public final class Translator {
         if (!supported) {
             return false;
         }
-        if ((pgtt == Pgtt.SECOND_STAGE || pgtt == Pgtt.NESTED) && !cap.supportsAgaw(pe.addressWidth())) {
+        boolean secondStage = pgtt == Pgtt.SECOND_STAGE || pgtt == Pgtt.NESTED;
+        if (secondStage && (!cap.supportsAgaw(pe.addressWidth()) || pe.addressWidth() == 0)) {
             return false;
         }
         if (pgtt == Pgtt.FIRST_STAGE || pgtt == Pgtt.NESTED) {
@@ -406,10 +441,11 @@ public final class Translator {
                 return false;
             }
         }
-        return !(pe.secondStageAccessDirtyEnable() && !ecap.has(Ecap.SSADS))
-                && !(pe.supervisorRequestEnable() && !ecap.has(Ecap.SRS))
-                && !(pe.executeRequestEnable() && !ecap.has(Ecap.ERS))
-                && !(pe.extendedAccessedFlagEnable() && !ecap.has(Ecap.EAFS));
+        if (pgtt == Pgtt.NESTED) {
+            int width = Math.min(SecondStageFormat.levelsForAw(pe.addressWidth()) * 9 + 12, cap.mgaw());
+            return (pe.firstStagePointer() >>> width) == 0; // SPT.4.4
+        }
+        return true;
     }
 
     static FaultReason secondStageWalkFault(WalkResult r) {
@@ -448,11 +484,17 @@ public final class Translator {
             return fault(secondStageWalkFault(r), 2, r.level(), iova);
         }
         int flags = NestedStageTwo.effective(secondStage.flags, pe.secondStageExecuteEnable());
+        if ((flags & (Permissions.READ | Permissions.WRITE)) == 0) {
+            return fault(FaultReason.SS_ENTRY_P, 2, r.level(), iova); // SSS.2: neither R nor W overall
+        }
         if ((flags & access.permission()) == 0) {
             return fault(permissionFault(access), 2, r.level(), iova);
         }
         boolean writeReady = true;
         if (pe.secondStageAccessDirtyEnable()) {
+            if (secondStageNeedsUpdate(r, access == Access.WRITE) && !pageWalksSnooped(pe)) {
+                return fault(FaultReason.SS_AD_NOT_SNOOPED, 2, r.level(), iova);
+            }
             secondStage.updateAccessedDirty(r, access == Access.WRITE);
             writeReady = access == Access.WRITE || Bits.bit(r.lastEntry(), SecondStageFormat.D);
         }
@@ -539,32 +581,56 @@ public final class Translator {
         int supervisorPerms = Permissions.RWX;
         if (nested) {
             int ss = stage2.outputFlags;
+            if ((ss & (Permissions.READ | Permissions.WRITE)) == 0) {
+                return fault(FaultReason.SS_ENTRY_P, 2, stage2.outputWalk.level(), s1.address());
+            }
             if ((ss & access.permission()) == 0) {
                 return fault(permissionFault(access), 2, stage2.outputWalk.level(), s1.address());
             }
             userPerms &= ss;
             supervisorPerms &= ss;
             // Accessed/dirty writes to first-stage tables need write access to their pages in stage 2.
+            // Accessed/dirty writes to first-stage tables need write access to their pages in stage 2.
             for (int s = startStep; s <= s1.step(); s++) {
-                boolean needsUpdate = !Bits.bit(s1.entries()[s], FirstStageFormat.A)
-                        || (s == s1.step() && access == Access.WRITE && !Bits.bit(s1.entries()[s], FirstStageFormat.D));
-                if (needsUpdate && (stage2.tableFlags[s] & Permissions.WRITE) == 0) {
+                if (firstStageEntryNeedsUpdate(s1, s, access == Access.WRITE, pe.extendedAccessedFlagEnable())
+                        && (stage2.tableFlags[s] & Permissions.WRITE) == 0) {
                     return fault(FaultReason.FS_ENTRY_SS_WRITE, 2, s1.level(), iova);
                 }
             }
         }
-        updateFirstStageAccessedDirty(s1, startStep, access == Access.WRITE, pe.extendedAccessedFlagEnable());
+        boolean write = access == Access.WRITE;
+        boolean eafe = pe.extendedAccessedFlagEnable();
+        boolean fsUpdate = false;
+        for (int s = startStep; s <= s1.step(); s++) {
+            fsUpdate |= firstStageEntryNeedsUpdate(s1, s, write, eafe);
+        }
+        // SFS.9 / SSS.5: hardware cannot set A/D flags in structures it does not walk coherently.
+        if (fsUpdate && !pageWalksSnooped(pe)) {
+            return fault(FaultReason.FS_AD_NOT_SNOOPED, 1, s1.level(), iova);
+        }
         if (nested && pe.secondStageAccessDirtyEnable()) {
-            secondStage.updateAccessedDirty(stage2.outputWalk, access == Access.WRITE);
+            boolean ssUpdate = secondStageNeedsUpdate(stage2.outputWalk, write);
+            for (int s = startStep; s <= s1.step(); s++) {
+                if (stage2.tableWalks[s] != null) {
+                    ssUpdate |= secondStageNeedsUpdate(stage2.tableWalks[s],
+                            firstStageEntryNeedsUpdate(s1, s, write, eafe));
+                }
+            }
+            if (ssUpdate && !pageWalksSnooped(pe)) {
+                return fault(FaultReason.SS_AD_NOT_SNOOPED, 2, s1.level(), iova);
+            }
+        }
+        if (nested && pe.secondStageAccessDirtyEnable()) {
+            secondStage.updateAccessedDirty(stage2.outputWalk, write);
             // The first-stage A/D writes are writes to those table pages: their stage-2 leaves get D.
             for (int s = startStep; s <= s1.step(); s++) {
                 if (stage2.tableWalks[s] != null) {
-                    boolean written = !Bits.bit(s1.entries()[s], FirstStageFormat.A)
-                            || (s == s1.step() && access == Access.WRITE && !Bits.bit(s1.entries()[s], FirstStageFormat.D));
-                    secondStage.updateAccessedDirty(stage2.tableWalks[s], written);
+                    secondStage.updateAccessedDirty(stage2.tableWalks[s],
+                            firstStageEntryNeedsUpdate(s1, s, write, eafe));
                 }
             }
         }
+        updateFirstStageAccessedDirty(s1, startStep, write, eafe);
         // Paging-structure cache: the non-leaf levels just walked, now that their A flags are set.
         if (psc.enabled()) {
             long[] entries = s1.entries();
@@ -645,7 +711,30 @@ public final class Translator {
         };
     }
 
-    /** Sets A (and EA with EAFE) on every entry walked and D on the leaf of a write (section 3.6.3). */
+    /** Whether walking step {@code s} makes the hardware set A (EA with EAFE) or, at a written leaf, D. */
+    private static boolean firstStageEntryNeedsUpdate(WalkResult s1, int s, boolean write, boolean eafe) {
+        long e = s1.entries()[s];
+        return !Bits.bit(e, FirstStageFormat.A) || (eafe && !Bits.bit(e, FirstStageFormat.EA))
+                || (write && s == s1.step() && !Bits.bit(e, FirstStageFormat.D));
+    }
+
+    /** Whether a second-stage walk (SSADE=1) must set A somewhere or, for a write, D on its leaf. */
+    private static boolean secondStageNeedsUpdate(WalkResult r, boolean write) {
+        for (int s = r.firstStep(); s <= r.step(); s++) {
+            long e = r.entries()[s];
+            if (!Bits.bit(e, SecondStageFormat.A) || (write && s == r.step() && !Bits.bit(e, SecondStageFormat.D))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** ECAP.SMPWCS and PWSNP: the unit's walks snoop, so it may update A/D flags (section 3.10). */
+    private boolean pageWalksSnooped(PasidEntry pe) {
+        return ecap.has(Ecap.SMPWCS) && pe.pageWalkSnoop();
+    }
+
+    /** Sets A (and EA with EAFE) on every entry walked and D on the leaf of a write (section 3.6.2). */
     private void updateFirstStageAccessedDirty(WalkResult s1, int startStep, boolean write, boolean eafe) {
         long[] entries = s1.entries();
         long[] addresses = s1.entryAddresses();
