@@ -23,6 +23,7 @@ import org.iommusim.smmu.v3.registers.ControlFields;
 import org.iommusim.smmu.v3.registers.GlobalErrors;
 import org.iommusim.smmu.v3.registers.IdRegisters;
 import org.iommusim.smmu.v3.registers.RegisterOffsets;
+import org.iommusim.smmu.v3.stall.StallTable;
 import org.iommusim.smmu.v3.translation.Caches;
 import org.iommusim.smmu.v3.translation.Translator;
 
@@ -41,6 +42,7 @@ public final class SmmuV3 implements Iommu {
     private final CommandQueue commandQueue;
     private final CommandProcessor commands;
     private final Translator translator;
+    private final StallTable stalls;
 
     private int cr0;
     private int cr1;
@@ -76,7 +78,8 @@ public final class SmmuV3 implements Iommu {
         this.id = Objects.requireNonNull(id, "id");
         this.caches = new Caches(cacheSizes);
         this.eventQueue = new EventQueue(memory, errors, id.eventqs());
-        this.commands = new CommandProcessor(id, caches, memory, new CommandProcessor.Completion() {
+        this.stalls = new StallTable(id.stallMax());
+        this.commands = new CommandProcessor(id, caches, stalls, memory, new CommandProcessor.Completion() {
             @Override
             public void irq(long msiAddress, int msiData) {
                 syncIrqs++;
@@ -95,7 +98,7 @@ public final class SmmuV3 implements Iommu {
             }
         });
         this.commandQueue = new CommandQueue(memory, errors, commands, id.cmdqs());
-        this.translator = new Translator(memory, id, caches, this::recordEvent);
+        this.translator = new Translator(memory, id, caches, stalls, this::recordEvent);
         this.gbpa = 1 << 12; // SHCFG = use incoming, ABORT = 0: bypass while disabled (as QEMU resets it)
     }
 
@@ -225,10 +228,11 @@ public final class SmmuV3 implements Iommu {
                 errors.writeGerrorn(v);
                 commandQueue.process(enabled(ControlFields.CR0_CMDQEN));
             }
-            case RegisterOffsets.GERROR_IRQ_CFG0 -> gerrorIrqCfg0 = low(gerrorIrqCfg0, v);
-            case RegisterOffsets.GERROR_IRQ_CFG0 + 4 -> gerrorIrqCfg0 = high(gerrorIrqCfg0, v);
-            case RegisterOffsets.GERROR_IRQ_CFG1 -> gerrorIrqCfg1 = v;
-            case RegisterOffsets.GERROR_IRQ_CFG2 -> gerrorIrqCfg2 = v & 0x3F;
+            // the *_IRQ_CFG registers exist only with IDR0.MSI
+            case RegisterOffsets.GERROR_IRQ_CFG0 -> gerrorIrqCfg0 = id.msi() ? low(gerrorIrqCfg0, v) : 0;
+            case RegisterOffsets.GERROR_IRQ_CFG0 + 4 -> gerrorIrqCfg0 = id.msi() ? high(gerrorIrqCfg0, v) : 0;
+            case RegisterOffsets.GERROR_IRQ_CFG1 -> gerrorIrqCfg1 = id.msi() ? v : 0;
+            case RegisterOffsets.GERROR_IRQ_CFG2 -> gerrorIrqCfg2 = id.msi() ? v & 0x3F : 0;
             case RegisterOffsets.STRTAB_BASE -> {
                 if (!smmuen) {
                     strtabBase = low(strtabBase, v) & (ControlFields.STRTAB_BASE_ADDR_MASK | ControlFields.STRTAB_BASE_RA);
@@ -263,20 +267,20 @@ public final class SmmuV3 implements Iommu {
                     eventQueue.writeBase(high(eventQueue.base(), v));
                 }
             }
-            case RegisterOffsets.EVENTQ_IRQ_CFG0 -> eventqIrqCfg0 = low(eventqIrqCfg0, v);
-            case RegisterOffsets.EVENTQ_IRQ_CFG0 + 4 -> eventqIrqCfg0 = high(eventqIrqCfg0, v);
-            case RegisterOffsets.EVENTQ_IRQ_CFG1 -> eventqIrqCfg1 = v;
-            case RegisterOffsets.EVENTQ_IRQ_CFG2 -> eventqIrqCfg2 = v & 0x3F;
+            case RegisterOffsets.EVENTQ_IRQ_CFG0 -> eventqIrqCfg0 = id.msi() ? low(eventqIrqCfg0, v) : 0;
+            case RegisterOffsets.EVENTQ_IRQ_CFG0 + 4 -> eventqIrqCfg0 = id.msi() ? high(eventqIrqCfg0, v) : 0;
+            case RegisterOffsets.EVENTQ_IRQ_CFG1 -> eventqIrqCfg1 = id.msi() ? v : 0;
+            case RegisterOffsets.EVENTQ_IRQ_CFG2 -> eventqIrqCfg2 = id.msi() ? v & 0x3F : 0;
             case RegisterOffsets.EVENTQ_PROD -> eventQueue.writeProd(v, enabled(ControlFields.CR0_EVENTQEN));
             case RegisterOffsets.EVENTQ_CONS -> eventQueue.writeCons(v);
             case RegisterOffsets.PRIQ_BASE -> priqBase = id.pri() ? low(priqBase, v) & ControlFields.QUEUE_BASE_MASK : 0;
             case RegisterOffsets.PRIQ_BASE + 4 -> priqBase = id.pri() ? high(priqBase, v) & ControlFields.QUEUE_BASE_MASK : 0;
             case RegisterOffsets.PRIQ_PROD -> priqProd = id.pri() ? v & (ControlFields.QUEUE_POINTER_MASK | ControlFields.QUEUE_OVERFLOW) : 0;
             case RegisterOffsets.PRIQ_CONS -> priqCons = id.pri() ? v & (ControlFields.QUEUE_POINTER_MASK | ControlFields.QUEUE_OVERFLOW) : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG0 -> priqIrqCfg0 = id.pri() ? low(priqIrqCfg0, v) : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG0 + 4 -> priqIrqCfg0 = id.pri() ? high(priqIrqCfg0, v) : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG1 -> priqIrqCfg1 = id.pri() ? v : 0;
-            case RegisterOffsets.PRIQ_IRQ_CFG2 -> priqIrqCfg2 = id.pri() ? v & 0x8000_003F : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG0 -> priqIrqCfg0 = id.pri() && id.msi() ? low(priqIrqCfg0, v) : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG0 + 4 -> priqIrqCfg0 = id.pri() && id.msi() ? high(priqIrqCfg0, v) : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG1 -> priqIrqCfg1 = id.pri() && id.msi() ? v : 0;
+            case RegisterOffsets.PRIQ_IRQ_CFG2 -> priqIrqCfg2 = id.pri() ? v & (id.msi() ? 0x8000_003F : 0x8000_0000) : 0;
             default -> {
                 // read-only or unimplemented: ignored
             }
@@ -343,7 +347,8 @@ public final class SmmuV3 implements Iommu {
             }
             return new TranslationResult(request.iova() & ~0xFFFL, 0x1000, Permissions.RWX, 0);
         }
-        return translator.translate(request, strtabBase, strtabBaseCfg, (cr2 & ControlFields.CR2_RECINVSID) != 0);
+        return translator.translate(request, strtabBase, strtabBaseCfg, (cr2 & ControlFields.CR2_RECINVSID) != 0,
+                (cr2 & ControlFields.CR2_E2H) != 0);
     }
 
     // ---- views ----
@@ -367,6 +372,10 @@ public final class SmmuV3 implements Iommu {
         m.put("events.recorded", eventQueue.recorded());
         m.put("events.discarded", eventQueue.discarded());
         m.put("events.suppressed", translator.eventsSuppressed());
+        m.put("stalls.held", (long) stalls.held());
+        m.put("stalls.total", stalls.stalls());
+        m.put("stalls.resumed", stalls.resumed());
+        m.put("stalls.terminated", stalls.terminated());
         m.put("commands.consumed", commandQueue.consumed());
         m.put("commands.errors", commandQueue.errorsRaised());
         m.put("cmd_sync.irq", syncIrqs);

@@ -72,6 +72,8 @@ class VmsaFormatTest {
             assertEquals(g, Granule.fromTg0(g.tg0()));
             assertEquals(g, Granule.fromTg1(g.tg1()));
         }
+        assertEquals(Granule.GRANULE_16K, Granule.ofPageSize(16384));
+        assertEquals(null, Granule.ofPageSize(8192));
         assertEquals(null, Granule.fromTg0(3));
         assertEquals(null, Granule.fromTg1(0));
         assertEquals(Granule.GRANULE_64K, Granule.fromTg0(1));
@@ -161,5 +163,23 @@ class VmsaFormatTest {
         assertEquals(0x1_4000_0000L | (ipa & 0x3FFF_FFFF), r.translate(ipa));
         assertTrue(f.inputFits(ipa));
         assertFalse(f.inputFits(1L << 40));
+    }
+
+    @Test
+    void bigEndianTablesAreWalkedByteSwapped() {
+        PhysicalMemory m = new PhysicalMemory();
+        VmsaFormat f = VmsaFormat.stage1(Granule.GRANULE_4K, 25, 48).orElseThrow();
+        BigEndianFormat be = new BigEndianFormat(f);
+        long va = 0x4020_3000L;
+        m.write64(0x10000 + 8 * ((va >>> 30) & 511), Long.reverseBytes(VmsaDescriptor.table(0x11000)));
+        m.write64(0x11000 + 8 * ((va >>> 21) & 511), Long.reverseBytes(VmsaDescriptor.table(0x12000)));
+        m.write64(0x12000 + 8 * ((va >>> 12) & 511), Long.reverseBytes(VmsaDescriptor.page(0x7000_0000L, 0)));
+        WalkResult r = Walker.walk(m, be, 0x10000, va + 5, 1, WalkTrace.NONE);
+        assertTrue(r.ok());
+        assertEquals(0x7000_0005L, r.translate(va + 5));
+        assertEquals(VmsaDescriptor.page(0x7000_0000L, 0), BigEndianFormat.value(r.lastEntry()));
+        assertFalse(Walker.walk(m, f, 0x10000, va, 1, WalkTrace.NONE).ok());
+        assertEquals(f.levels(), be.levels());
+        assertEquals(f.inputBits(), be.inputBits());
     }
 }

@@ -43,11 +43,14 @@ public final class WalkCache {
         return (((input & INPUT_MASK) >>> shift) << 8) | shift;
     }
 
-    /** The deepest cached table on the way to {@code input}, or null. */
+    /**
+     * The deepest cached table on the way to {@code input} at a level this format walks below its start
+     * level, or null.
+     */
     public WalkCacheEntry lookup(long tag, PageTableFormat format, long input) {
         for (int step = format.levels() - 1; step >= 1; step--) {
             WalkCacheEntry e = cache.lookup(tag, key1(input, format, step));
-            if (e != null) {
+            if (e != null && e.level() == format.level(step)) {
                 return e;
             }
         }
@@ -62,24 +65,13 @@ public final class WalkCache {
         for (int s = from; s < leaf; s++) {
             bits |= tableBitsOf.applyAsLong(entries[s]);
             cache.fill(tag, key1(input, format, s + 1),
-                    new WalkCacheEntry(s + 1, nextTable.applyAsLong(entries[s]), bits));
+                    new WalkCacheEntry(format.level(s + 1), nextTable.applyAsLong(entries[s]), bits));
         }
     }
 
     /** Removes the entries whose tag the predicate selects. */
     public int invalidateTags(java.util.function.LongPredicate which) {
         return cache.invalidateIf((k0, k1, e) -> which.test(k0));
-    }
-
-    /** Removes the entries of tags selected whose input prefix covers {@code input}. */
-    public int invalidateAddress(java.util.function.LongPredicate which, long input) {
-        long in = input & INPUT_MASK;
-        return cache.invalidateIf((k0, k1, e) -> {
-            if (!which.test(k0)) {
-                return false;
-            }
-            return (in >>> (k1 & 0xFF)) == (k1 >>> 8);
-        });
     }
 
     public int invalidateAll() {

@@ -1,12 +1,14 @@
 package org.iommusim.smmu.v3.cache;
 
 /**
- * A cached table descriptor: the next-level table a walk reaches at {@code step} for an input-address
- * prefix, and the hierarchical attributes (APTable, UXNTable, PXNTable) collected on the way.
+ * A cached table descriptor: the next-level table a walk reaches at {@code level} for an input-address
+ * prefix, and the hierarchical attributes (APTable, UXNTable, PXNTable) collected on the way. The level,
+ * not the walk step, is kept: a later walk of the same tag may start at another level (software changed
+ * TxSZ without invalidating), and must still resume at the right step.
  *
- * @param step      the walk step whose table this is
+ * @param level     the level of the table
  * @param table     its address (host-physical, or an IPA for a nested stage-1 walk)
  * @param tableBits hierarchical bits of the table descriptors above it
  */
-public record WalkCacheEntry(int step, long table, long tableBits) {
+public record WalkCacheEntry(int level, long table, long tableBits) {
 }

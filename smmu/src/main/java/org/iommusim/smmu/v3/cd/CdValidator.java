@@ -54,7 +54,7 @@ public final class CdValidator {
         TranslationTableHalf[] halves = new TranslationTableHalf[2];
         for (int i = 0; i < 2; i++) {
             if (cd.epd(i)) {
-                halves[i] = new TranslationTableHalf(null, 0, cd.tbi(i), cd.had(i));
+                halves[i] = new TranslationTableHalf(null, 0, cd.tbi(i), cd.had(i), cd.endi());
                 continue;
             }
             Granule g = i == 0 ? Granule.fromTg0(cd.tg(0)) : Granule.fromTg1(cd.tg(1));
@@ -69,10 +69,10 @@ public final class CdValidator {
                 return null;
             }
             long ttb = cd.ttb(i) & -f.rootTableSize();
-            halves[i] = new TranslationTableHalf(f, ttb, cd.tbi(i), cd.had(i) && id.had());
+            halves[i] = new TranslationTableHalf(f, ttb, cd.tbi(i), cd.had(i) && id.had(), cd.endi());
         }
         boolean ha = cd.ha() || cd.hd();
         return new Stage1Config(cd.asid(), halves[0], halves[1], cd.affd(), cd.wxn(), cd.uwxn(), ha, cd.hd(),
-                cd.r(), cd.mair());
+                cd.r(), cd.s(), cd.mair());
     }
 }

@@ -1,5 +1,7 @@
 package org.iommusim.smmu.v3.cd;
 
+import org.iommusim.core.walk.PageTableFormat;
+import org.iommusim.smmu.vmsa.BigEndianFormat;
 import org.iommusim.smmu.vmsa.VmsaFormat;
 
 /**
@@ -10,9 +12,25 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
  * @param ttb    the table base, aligned down to the start-level table size
  * @param tbi    top byte ignore
  * @param had    hierarchical attributes disabled (APTable/XNTable/PXNTable ignored)
+ * @param bigEndian CD.ENDI: the tables are big-endian
  */
-public record TranslationTableHalf(VmsaFormat format, long ttb, boolean tbi, boolean had) {
+public record TranslationTableHalf(VmsaFormat format, long ttb, boolean tbi, boolean had, boolean bigEndian) {
     public boolean disabled() {
         return format == null;
+    }
+
+    /** The format the walker runs: {@link #format} read big-endian when ENDI is set. */
+    public PageTableFormat walkFormat() {
+        return bigEndian ? new BigEndianFormat(format) : format;
+    }
+
+    /** The descriptor value of an entry as the walker read it. */
+    public long value(long stored) {
+        return bigEndian ? BigEndianFormat.value(stored) : stored;
+    }
+
+    /** The memory image of a descriptor value. */
+    public long stored(long value) {
+        return bigEndian ? BigEndianFormat.stored(value) : value;
     }
 }

@@ -21,10 +21,6 @@ public record Command(long dw0, long dw1) {
         return (int) Bits.field(dw0, 31, 12);
     }
 
-    public boolean ssv() {
-        return Bits.bit(dw0, 11);
-    }
-
     public int vmid() {
         return (int) Bits.field(dw0, 47, 32);
     }

@@ -10,6 +10,7 @@ import org.iommusim.smmu.v3.cache.TlbEntry;
 import org.iommusim.smmu.v3.cache.Tlb;
 import org.iommusim.smmu.v3.cache.WalkCache;
 import org.iommusim.smmu.v3.registers.IdRegisters;
+import org.iommusim.smmu.v3.stall.StallTable;
 import org.iommusim.smmu.v3.translation.Caches;
 
 /**
@@ -49,12 +50,15 @@ public final class CommandProcessor {
 
     private final IdRegisters id;
     private final Caches caches;
+    private final StallTable stalls;
     private final PhysicalMemory memory;
     private final Completion completion;
     private final java.util.Map<Integer, Long> executed = new java.util.TreeMap<>();
 
-    public CommandProcessor(IdRegisters id, Caches caches, PhysicalMemory memory, Completion completion) {
+    public CommandProcessor(IdRegisters id, Caches caches, StallTable stalls, PhysicalMemory memory,
+                            Completion completion) {
         this.id = id;
+        this.stalls = stalls;
         this.caches = caches;
         this.memory = memory;
         this.completion = completion;
@@ -136,9 +140,11 @@ public final class CommandProcessor {
                 caches.ipa.invalidateAll();
             }
             case Opcode.CMD_SYNC -> sync(c);
+            case Opcode.RESUME -> stalls.resume(c.streamId(), (int) (c.dw1() & 0xFFFF));
+            case Opcode.STALL_TERM -> stalls.terminate(c.streamId());
             default -> {
-                // PREFETCH_*: hints, nothing required; ATC_INV: no ATC is modelled; PRI_RESP, RESUME,
-                // STALL_TERM: nothing is ever waiting
+                // PREFETCH_*: hints, nothing required; ATC_INV: no ATC is modelled; PRI_RESP: no page
+                // request is ever waiting
             }
         }
         return CERROR_NONE;
@@ -146,7 +152,7 @@ public final class CommandProcessor {
 
     private void sync(Command c) {
         if (c.cs() == 1) {
-            long address = c.msiAddress();
+            long address = id.msi() ? c.msiAddress() : 0; // without IDR0.MSI the MSI fields are ignored
             if (address != 0 && memory.inRange(address, 4)) {
                 memory.write32(address, c.msiData(), AccessPurpose.QUEUE);
             }

@@ -74,9 +74,4 @@ public final class CdTable {
         memory.write64(address + 24, 0x0004_FF44L); // MAIR: 0 NC, 1 WBRWA, 2 Device-nGnRE (as Linux)
         memory.write64(address, dw0);
     }
-
-    /** Marks the CD of {@code ssid} invalid. */
-    public void clear(int ssid) {
-        memory.write64(cdAddress(ssid), 0);
-    }
 }

@@ -186,15 +186,23 @@ public final class IoPageTable {
         return a;
     }
 
-    /** Removes the page or block of exactly {@code size} at {@code iova}; returns the size removed or 0. */
+    /**
+     * Removes the page or block of exactly {@code size} at {@code iova}; returns the size removed or 0.
+     * A smaller size inside a block splits the block first: it becomes a table of next-level entries
+     * with the same attributes, down to the level of {@code size} (as arm_lpae_split_blk_unmap does).
+     */
     public long unmap(long iova, long size) {
         int level = levelFor(size);
-        if (level < 0 || (iova >>> ias) != 0) {
+        if (level < 0 || (iova >>> ias) != 0 || (iova & (size - 1)) != 0) {
             return 0;
         }
         long table = root;
         for (int l = startLevel; l < level; l++) {
-            long pte = memory.read64(entryAddress(table, l, iova));
+            long address = entryAddress(table, l, iova);
+            long pte = memory.read64(address);
+            if ((pte & 1) != 0 && !isTable(pte, l)) {
+                pte = split(address, pte, l);
+            }
             if (!isTable(pte, l)) {
                 return 0;
             }
@@ -202,11 +210,28 @@ public final class IoPageTable {
         }
         long address = entryAddress(table, level, iova);
         long pte = memory.read64(address);
-        if (pte == 0 || isTable(pte, level)) {
+        if (pte == 0) {
             return 0;
         }
-        memory.write64(address, 0);
+        memory.write64(address, 0); // a table here goes with everything under it, as in Linux
         return size;
+    }
+
+    /** Replaces the block at {@code address} (level {@code level}) with a table mapping the same range. */
+    private long split(long address, long block, int level) {
+        int child = level + 1;
+        long childSize = 1L << granule.levelShift(child);
+        long base = block & VmsaDescriptor.ADDRESS_MASK & -(1L << granule.levelShift(level));
+        long attributes = block & ~VmsaDescriptor.ADDRESS_MASK & ~3L;
+        long next = allocator.allocatePage(granule.pageSize());
+        for (int i = 0; i < (1 << granule.stride()); i++) {
+            long pa = base + i * childSize;
+            memory.write64(next + 8L * i, child == Granule.FINAL_LEVEL ? VmsaDescriptor.page(pa, attributes)
+                    : VmsaDescriptor.block(pa, attributes));
+        }
+        long table = VmsaDescriptor.table(next);
+        memory.write64(address, table);
+        return table;
     }
 
     /** The physical address {@code iova} maps to, or 0 when unmapped. */

@@ -214,6 +214,41 @@ public final class SmmuV3Driver {
         sync();
     }
 
+    /**
+     * Invalidates the stage-1 leaf entries of {@code [iova, iova + size)} for an ASID: with IDR3.RIL as few
+     * range commands as the TG/SCALE/NUM encoding allows (the __arm_smmu_tlb_inv_range scheme: each
+     * command covers NUM+1 times 2^SCALE pages of the granule), otherwise one command per page.
+     *
+     * @param granule   the page table's granule (TG)
+     * @param leafLevel the level of the leaves being removed (TTL), or 0 when unknown
+     */
+    public void invalidateRange(int vmid, int asid, long iova, long size, org.iommusim.smmu.vmsa.Granule granule,
+                                int leafLevel) {
+        int tg = granule.pageShift();
+        long pages = size >>> tg;
+        long address = iova;
+        if (!id.ril()) {
+            for (long i = 0; i < pages; i++) {
+                submit(Command.of(Opcode.TLBI_NH_VA).withVmid(vmid).withAsid(asid).withLeaf(true)
+                        .withAddress(address + (i << tg)));
+            }
+            sync();
+            return;
+        }
+        if (leafLevel == 0 && (pages & 31) == 1) {
+            pages++; // NUM = SCALE = TTL = 0 with a TG is reserved: cover one page more
+        }
+        while (pages > 0) {
+            int scale = Long.numberOfTrailingZeros(pages);
+            int num = (int) ((pages >>> scale) & 31);
+            submit(Command.of(Opcode.TLBI_NH_VA).withVmid(vmid).withAsid(asid).withLeaf(true).withAddress(address)
+                    .withRangeFields(num - 1, scale, (tg - 10) / 2, leafLevel));
+            address += (long) num << (scale + tg);
+            pages -= (long) num << scale;
+        }
+        sync();
+    }
+
     public void invalidateIpa(int vmid, long ipa) {
         submit(Command.of(Opcode.TLBI_S2_IPA).withVmid(vmid).withAddress(ipa).withLeaf(true));
         sync();

@@ -35,10 +35,6 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         return (ttf() & 2) != 0;
     }
 
-    public boolean cohacc() {
-        return Bits.bit(idr0, 4);
-    }
-
     public boolean btm() {
         return Bits.bit(idr0, 5);
     }
@@ -116,10 +112,6 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         return Math.min((int) Bits.field(idr1, 10, 6), MAX_SSIDSIZE);
     }
 
-    public int priqs() {
-        return Math.min((int) Bits.field(idr1, 15, 11), MAX_QUEUE_LOG2SIZE);
-    }
-
     public int eventqs() {
         return Math.min((int) Bits.field(idr1, 20, 16), MAX_QUEUE_LOG2SIZE);
     }
@@ -156,9 +148,9 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
         };
     }
 
-    /** The architecture minor revision (AIDR.ArchMinorRev): 0 SMMUv3.0, 1 v3.1, 2 v3.2 ... */
-    public int minorRevision() {
-        return aidr & 0xF;
+    /** IDR5.STALL_MAX: the most transactions the SMMU can hold stalled. */
+    public int stallMax() {
+        return (int) Bits.field(idr5, 31, 16);
     }
 
     /** Every field, named "IDR0.S1P" ..., in register order. */
@@ -168,13 +160,13 @@ public record IdRegisters(int idr0, int idr1, int idr2, int idr3, int idr4, int 
                 "DORMHINT", 8, 8, "HYP", 9, 9, "ATS", 10, 10, "NS1ATS", 11, 11, "ASID16", 12, 12, "MSI", 13, 13,
                 "SEV", 14, 14, "ATOS", 15, 15, "PRI", 16, 16, "VMW", 17, 17, "VMID16", 18, 18, "CD2L", 19, 19,
                 "VATOS", 20, 20, "TTENDIAN", 22, 21, "ATSRECERR", 23, 23, "STALL_MODEL", 25, 24,
-                "TERM_MODEL", 26, 26, "ST_LEVEL", 28, 27);
+                "TERM_MODEL", 26, 26, "ST_LEVEL", 28, 27, "RME_IMPL", 30, 30);
         put(m, "IDR1", idr1, "SIDSIZE", 5, 0, "SSIDSIZE", 10, 6, "PRIQS", 15, 11, "EVENTQS", 20, 16,
                 "CMDQS", 25, 21, "ATTR_PERMS_OVR", 26, 26, "ATTR_TYPES_OVR", 27, 27, "REL", 28, 28,
                 "QUEUES_PRESET", 29, 29, "TABLES_PRESET", 30, 30, "ECMDQ", 31, 31);
         put(m, "IDR2", idr2, "BA_VATOS", 9, 0);
         put(m, "IDR3", idr3, "HAD", 2, 2, "PBHA", 3, 3, "XNX", 4, 4, "PPS", 5, 5, "MPAM", 7, 7, "FWB", 8, 8,
-                "STT", 9, 9, "RIL", 10, 10, "BBML", 12, 11);
+                "STT", 9, 9, "RIL", 10, 10, "BBML", 12, 11, "E0PD", 13, 13, "PTWNNC", 14, 14, "DPT", 15, 15);
         put(m, "IDR4", idr4, "IMPDEF", 31, 0);
         put(m, "IDR5", idr5, "OAS", 2, 0, "GRAN4K", 4, 4, "GRAN16K", 5, 5, "GRAN64K", 6, 6, "VAX", 11, 10,
                 "STALL_MAX", 31, 16);

@@ -102,6 +102,6 @@ public final class SteValidator {
         }
         long ttb = ste.s2Ttb() & -format.rootTableSize();
         return new Stage2Config(ste.s2Vmid(), format, ttb, ste.s2Affd(), ste.s2Ha(), ste.s2Hd(), ste.s2Ptw(),
-                ste.s2R());
+                ste.s2R(), ste.s2Endi(), ste.s2S());
     }
 }

@@ -77,18 +77,6 @@ public record StreamTableEntry(long dw0, long dw1, long dw2, long dw3) {
         return dss == 3 ? S1DSS_TERMINATE : dss;
     }
 
-    public int s1Cir() {
-        return (int) Bits.field(dw1, 3, 2);
-    }
-
-    public int s1Cor() {
-        return (int) Bits.field(dw1, 5, 4);
-    }
-
-    public int s1Csh() {
-        return (int) Bits.field(dw1, 7, 6);
-    }
-
     public boolean s1Stalld() {
         return Bits.bit(dw1, 27);
     }

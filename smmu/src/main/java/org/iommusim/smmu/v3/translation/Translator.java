@@ -10,6 +10,7 @@ import org.iommusim.core.request.TranslationRequest;
 import org.iommusim.core.request.TranslationResult;
 import org.iommusim.core.walk.NestedWalkResult;
 import org.iommusim.core.walk.NestedWalker;
+import org.iommusim.core.walk.PageTableFormat;
 import org.iommusim.core.walk.WalkResult;
 import org.iommusim.core.walk.WalkTrace;
 import org.iommusim.core.walk.Walker;
@@ -26,6 +27,7 @@ import org.iommusim.smmu.v3.cd.TranslationTableHalf;
 import org.iommusim.smmu.v3.event.EventRecord;
 import org.iommusim.smmu.v3.event.EventType;
 import org.iommusim.smmu.v3.registers.IdRegisters;
+import org.iommusim.smmu.v3.stall.StallTable;
 import org.iommusim.smmu.v3.ste.Stage2Config;
 import org.iommusim.smmu.v3.ste.SteValidator;
 import org.iommusim.smmu.v3.ste.StreamConfig;
@@ -57,7 +59,8 @@ public final class Translator {
     /** Fault code of an abort that records no event (STE.Config abort, GBPA.ABORT). */
     public static final int ABORT_NO_EVENT = 0;
 
-    private static final int[][] GRANULE_SIZES = {{12, 21, 30}, {14, 25}, {16, 29}};
+    /** log2 of the page and block sizes of each granule (by ordinal): the sizes a TLB lookup probes. */
+    static final int[][] GRANULE_SIZES = {{12, 21, 30}, {14, 25}, {16, 29}};
     private static final int[][][] NESTED_SIZES = new int[3][3][];
 
     static {
@@ -75,31 +78,34 @@ public final class Translator {
     private final IdRegisters id;
     private final Caches caches;
     private final EventSink events;
+    private final Stage2Walk stage2;
+    private final StallTable stalls;
     private WalkTrace trace = WalkTrace.NONE;
 
     private long translations;
     private long faults;
     private long walks;
-    private long stage2Walks;
     private long eventsSuppressed;
 
     // scratch of the request in progress (the model is single-threaded)
     private TranslationRequest request;
-    private int s2Event;
-    private int s2Level;
-    private long s2FetchAddress;
-    private Stage2Leaf s2Leaf;
+    private boolean e2h;
+    /** The fault a helper that returns a sentinel (-1, null) produced. */
+    private Fault lastFault;
 
-    public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, EventSink events) {
+    public Translator(PhysicalMemory memory, IdRegisters id, Caches caches, StallTable stalls, EventSink events) {
         this.memory = memory;
+        this.stalls = stalls;
         this.id = id;
         this.caches = caches;
         this.events = events;
+        this.stage2 = new Stage2Walk(memory, id, caches);
     }
 
     /** Receives every page-table reference of later walks (for explainers and reference-counting tests). */
     public void setTrace(WalkTrace trace) {
         this.trace = trace == null ? WalkTrace.NONE : trace;
+        stage2.setTrace(this.trace);
     }
 
     /**
@@ -108,9 +114,10 @@ public final class Translator {
      * @param recordBadStreamId CR2.RECINVSID
      */
     public Translation translate(TranslationRequest req, long strtabBase, int strtabBaseCfg,
-                                 boolean recordBadStreamId) {
+                                 boolean recordBadStreamId, boolean e2h) {
         translations++;
         request = req;
+        this.e2h = e2h;
         int sid = req.sourceId();
         int ssid = req.pasid();
         if (ssid >= 0 && id.ssidSize() != 0 && (ssid >>> id.ssidSize()) != 0) {
@@ -174,11 +181,10 @@ public final class Translator {
         }
         Stage1Config s1 = caches.config.cd(sid, cdIndex);
         if (s1 == null) {
-            Object fetched = fetchCd(sc, cdIndex);
-            if (fetched instanceof Fault f) {
-                return f;
+            s1 = fetchCd(sc, cdIndex);
+            if (s1 == null) {
+                return lastFault;
             }
-            s1 = (Stage1Config) fetched;
             caches.config.fillCd(sid, cdIndex, s1);
         }
         return stage1(sc, s1, req);
@@ -186,8 +192,8 @@ public final class Translator {
 
     // ---- configuration ----
 
-    /** Fetches and validates the CD, or returns the fault (with its event recorded). */
-    private Object fetchCd(StreamConfig sc, int cdIndex) {
+    /** Fetches and validates the CD; null with {@link #lastFault} set (and its event recorded) when refused. */
+    private Stage1Config fetchCd(StreamConfig sc, int cdIndex) {
         StreamTableEntry ste = sc.ste();
         int ssid = request.pasid();
         long address;
@@ -200,29 +206,28 @@ public final class Translator {
             long l1Address = ContextDescriptorTable.l1Entry(ste.s1ContextPtr(), cdMax, ste.s1Fmt(), cdIndex);
             long pa = configAddress(sc, l1Address, 8);
             if (pa < 0) {
-                return lastFault;
+                return null;
             }
             long l1 = memory.read64(pa, AccessPurpose.CONFIG_FETCH);
             if (!ContextDescriptorTable.l1Valid(l1)) {
-                return configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+                configFault(EventType.C_BAD_SUBSTREAMID, ssid, true, 0);
+                return null;
             }
             address = ContextDescriptorTable.l2Entry(l1, ste.s1Fmt(), cdIndex);
         }
         long pa = configAddress(sc, address, ContextDescriptor.SIZE);
         if (pa < 0) {
-            return lastFault;
+            return null;
         }
         byte[] raw = new byte[ContextDescriptor.SIZE];
         memory.readBytes(pa, raw, 0, raw.length, AccessPurpose.CONFIG_FETCH);
         ContextDescriptor cd = new ContextDescriptor(word(raw, 0), word(raw, 1), word(raw, 2), word(raw, 3));
         Stage1Config s1 = CdValidator.decode(cd, id, ste.s1Stalld());
         if (s1 == null) {
-            return configFault(EventType.C_BAD_CD, ssid, true, 0);
+            configFault(EventType.C_BAD_CD, ssid, true, 0);
         }
         return s1;
     }
-
-    private Fault lastFault;
 
     /**
      * The physical address of a CD-table structure: an IPA translated by stage 2 when stage 2 is enabled.
@@ -231,11 +236,11 @@ public final class Translator {
     private long configAddress(StreamConfig sc, long address, int size) {
         long pa = address;
         if (sc.stage2() != null) {
-            if (!stage2Translate(sc.stage2(), address, true)) {
+            if (!stage2.translate(sc.stage2(), address, request, true)) {
                 lastFault = stage2Fault(sc.stage2(), address, EventRecord.CLASS_CD);
                 return -1;
             }
-            pa = s2Leaf.translate(address);
+            pa = stage2.leaf().translate(address);
         }
         if (!memory.inRange(pa, size)) {
             lastFault = configFault(EventType.F_CD_FETCH, request.pasid(), true, pa);
@@ -264,7 +269,7 @@ public final class Translator {
     private Translation bypass(TranslationRequest req) {
         long iova = req.iova();
         if ((iova >>> id.oasBits()) != 0) {
-            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
+            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true, false);
         }
         return new TranslationResult(iova & ~0xFFFL, 0x1000, Permissions.RWX, 0);
     }
@@ -281,12 +286,12 @@ public final class Translator {
             }
         }
         if ((ipa >>> id.oasBits()) != 0) {
-            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true);
+            return translationFault(EventType.F_ADDR_SIZE, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, true, false);
         }
-        if (!stage2Translate(s2, ipa, false)) {
+        if (!stage2.translate(s2, ipa, request, false)) {
             return stage2Fault(s2, ipa, EventRecord.CLASS_IN);
         }
-        Stage2Leaf leaf = s2Leaf;
+        Stage2Leaf leaf = stage2.leaf();
         long d = leaf.descriptor();
         int unpriv = VmsaPermissions.stage2(d, false, s2.hd(), id.xnx());
         int priv = VmsaPermissions.stage2(d, true, s2.hd(), id.xnx());
@@ -300,115 +305,49 @@ public final class Translator {
         return e.result(req.privileged());
     }
 
-    /**
-     * Translates one IPA through stage 2 for {@link #request}: sets {@link #s2Leaf} and returns true, or
-     * sets {@link #s2Event}/{@link #s2Level}/{@link #s2FetchAddress} and returns false.
-     *
-     * @param structure the IPA is a CD-table or stage-1 table address (read access), not the output
-     */
-    private boolean stage2Translate(Stage2Config s2, long ipa, boolean structure) {
-        VmsaFormat f = s2.format();
-        Access access = structure ? Access.READ : request.access();
-        boolean priv = request.privileged();
-        if (!f.inputFits(ipa)) {
-            s2Event = EventType.F_TRANSLATION;
-            s2Level = f.startLevel();
-            return false;
-        }
-        int[] sizes = GRANULE_SIZES[f.granule().ordinal()];
-        Stage2Leaf leaf = caches.ipa.lookup(s2.vmid(), ipa, sizes);
-        if (leaf != null && stage2Permits(s2, leaf.descriptor(), access, priv, structure)
-                && !(access == Access.WRITE && VmsaDescriptor.stage2WritableClean(leaf.descriptor()))) {
-            s2Leaf = leaf;
-            return true;
-        }
-        stage2Walks++;
-        long tag = WalkCache.tag(2, s2.vmid(), 0, 0, f.granule().pageShift());
-        WalkCacheEntry start = caches.stage2Walk.lookup(tag, f, ipa);
-        WalkResult w = start == null ? Walker.walk(memory, f, s2.ttb(), ipa, 2, trace)
-                : Walker.walkFrom(memory, f, start.step(), start.table(), ipa, 2, trace);
-        if (!w.ok()) {
-            s2Level = w.level();
-            s2FetchAddress = w.address();
-            s2Event = walkFailure(f, w);
-            return false;
-        }
-        caches.stage2Walk.fill(tag, f, ipa, w.entries(), w.firstStep(), w.step(), 0,
-                e -> f.nextTable(e, 0), e -> 0);
-        long d = w.lastEntry();
-        long entryAddress = w.entryAddresses()[w.step()];
-        if (!VmsaDescriptor.accessFlag(d)) {
-            if (s2.ha()) {
-                d = update(entryAddress, d, VmsaDescriptor.withAccessFlag(d));
-            } else if (!s2.affd()) {
-                s2Event = EventType.F_ACCESS;
-                s2Level = w.level();
-                return false;
-            }
-        }
-        if (!stage2Permits(s2, d, access, priv, structure)) {
-            s2Event = EventType.F_PERMISSION;
-            s2Level = w.level();
-            return false;
-        }
-        if (access == Access.WRITE && s2.hd() && VmsaDescriptor.stage2WritableClean(d)) {
-            d = update(entryAddress, d, VmsaDescriptor.stage2MarkDirty(d));
-        }
-        int log2 = Long.numberOfTrailingZeros(w.pageSize());
-        leaf = new Stage2Leaf(s2.vmid(), ipa & -w.pageSize(), w.address(), log2, w.level(), d);
-        caches.ipa.fill(leaf);
-        s2Leaf = leaf;
-        return true;
-    }
-
-    private boolean stage2Permits(Stage2Config s2, long d, Access access, boolean priv, boolean structure) {
-        if (structure && s2.ptw() && (d & (0b1100L << VmsaDescriptor.MEM_ATTR_LO)) == 0) {
-            return false; // S2PTW: a table or CD fetch from stage-2 Device memory
-        }
-        int perms = VmsaPermissions.stage2(d, priv, s2.hd(), id.xnx());
-        return (perms & access.permission()) != 0;
-    }
-
-    /** Hardware update of a descriptor (AF or dirty state): a compare-and-swap, as HTTU does. */
-    private long update(long address, long expected, long value) {
-        memory.compareAndSet64(address, expected, value, AccessPurpose.PAGE_WALK);
-        return value;
-    }
-
-    private static int walkFailure(VmsaFormat f, WalkResult w) {
-        return switch (w.status()) {
-            case ABORT -> EventType.F_WALK_EABT;
-            case RESERVED -> f.addressSizeFault(w.lastEntry(), w.step()) ? EventType.F_ADDR_SIZE
-                    : EventType.F_TRANSLATION;
-            default -> EventType.F_TRANSLATION;
-        };
-    }
-
     private Fault stage2Fault(Stage2Config s2, long ipa, int clazz) {
+        return stage2Fault(s2, ipa, clazz, false);
+    }
+
+    private Fault stage2Fault(Stage2Config s2, long ipa, int clazz, boolean ttWrite) {
         faults++;
+        int s2Event = stage2.event();
         boolean eabt = s2Event == EventType.F_WALK_EABT;
-        boolean record = !EventType.translationRelated(s2Event) || s2.record();
+        int stag = stallTag(s2Event, s2.stall());
+        boolean record = !EventType.translationRelated(s2Event) || s2.record() || stag >= 0;
         if (record) {
             events.record(new EventRecord(s2Event, request.sourceId(), request.pasid(), request.iova(),
-                    eabt ? s2FetchAddress : ipa, eabt, request.access() != Access.WRITE,
-                    request.access() == Access.EXEC, request.privileged(), true, clazz, 0));
+                    eabt ? stage2.fetchAddress() : ipa, eabt, request.access() != Access.WRITE,
+                    request.access() == Access.EXEC, request.privileged(), true, clazz, ttWrite, stag >= 0,
+                    Math.max(stag, 0)));
         } else {
             eventsSuppressed++;
         }
-        return new Fault(s2Event, EventType.name(s2Event), 2, s2Level, ipa);
+        return new Fault(s2Event, EventType.name(s2Event), 2, stage2.level(), ipa);
     }
 
-    private Fault translationFault(int type, int stage, int level, int clazz, long fetchAddress, boolean record) {
+    private Fault translationFault(int type, int stage, int level, int clazz, long fetchAddress, boolean record,
+                                   boolean stall) {
         faults++;
-        if (record || !EventType.translationRelated(type)) {
+        int stag = stallTag(type, stall);
+        if (record || stag >= 0 || !EventType.translationRelated(type)) {
             boolean eabt = type == EventType.F_WALK_EABT;
             events.record(new EventRecord(type, request.sourceId(), request.pasid(), request.iova(),
                     eabt ? fetchAddress : 0, eabt, request.access() != Access.WRITE,
-                    request.access() == Access.EXEC, request.privileged(), false, clazz, 0));
+                    request.access() == Access.EXEC, request.privileged(), false, clazz, false, stag >= 0,
+                    Math.max(stag, 0)));
         } else {
             eventsSuppressed++;
         }
         return new Fault(type, EventType.name(type), stage, level, request.iova());
+    }
+
+    /**
+     * A translation-related fault in a stream configured to stall is held (its record is then always
+     * written, with Stall=1 and the STAG); returns the STAG, or -1 when the transaction terminates.
+     */
+    private int stallTag(int type, boolean stall) {
+        return stall && EventType.translationRelated(type) ? stalls.stall(request.sourceId()) : -1;
     }
 
     // ---- stage 1 (and nested) ----
@@ -416,26 +355,31 @@ public final class Translator {
     private Translation stage1(StreamConfig sc, Stage1Config s1, TranslationRequest req) {
         long va = req.iova();
         int half = (int) ((va >>> 55) & 1);
+        Stage2Config s2 = sc.stage2();
+        int regime = s2 != null ? Tlb.REGIME_NESTED
+                : sc.ste().strw() == 2 && id.hyp() ? Tlb.REGIME_S1_EL2 : Tlb.REGIME_S1;
+        // the EL2 regime without E2H has one VA range (TTB0), one privilege level and no ASIDs
+        boolean el2Only = regime == Tlb.REGIME_S1_EL2 && !e2h;
         TranslationTableHalf h = s1.half(half);
+        if (el2Only && half == 1) {
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
+        }
         long top = va >>> 56;
         if (!h.tbi() && top != (half == 0 ? 0 : 0xFF)) {
-            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         if (h.disabled()) {
-            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_TRANSLATION, 1, Fault.NO_LEVEL, EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         VmsaFormat f = h.format();
         int ia = f.inputBits();
         long rangeBits = (va << 8) >> (ia + 8); // bits [55:IA], sign-extended from bit 55
         if (rangeBits != (half == 0 ? 0 : -1L)) {
             return translationFault(EventType.F_TRANSLATION, 1, f.startLevel(), EventRecord.CLASS_IN, 0,
-                    s1.record());
+                    s1.record(), s1.stall());
         }
         long input = (va << 8) >> 8; // top byte replaced by copies of bit 55
-        Stage2Config s2 = sc.stage2();
         int vmid = sc.vmid();
-        int regime = s2 != null ? Tlb.REGIME_NESTED
-                : sc.ste().strw() == 2 && id.hyp() ? Tlb.REGIME_S1_EL2 : Tlb.REGIME_S1;
         int[] sizes = s2 == null ? GRANULE_SIZES[f.granule().ordinal()]
                 : NESTED_SIZES[f.granule().ordinal()][s2.format().granule().ordinal()];
         TlbEntry hit = caches.tlb.lookup(vmid, s1.asid(), regime, true, input, sizes);
@@ -446,16 +390,17 @@ public final class Translator {
             }
         }
         walks++;
+        PageTableFormat wf = h.walkFormat();
         long tag = WalkCache.tag(1, vmid, s1.asid(), half, f.granule().pageShift());
         WalkCacheEntry start = caches.stage1Walk.lookup(tag, f, input);
-        int firstStep = start == null ? 0 : start.step();
+        int firstStep = start == null ? 0 : start.level() - f.startLevel();
         long table = start == null ? h.ttb() : start.table();
         long inheritedBits = start == null ? 0 : start.tableBits();
         WalkResult w;
         if (s2 == null) {
-            w = Walker.walkFrom(memory, f, firstStep, table, input, 1, trace);
+            w = Walker.walkFrom(memory, wf, firstStep, table, input, 1, trace);
         } else {
-            NestedWalkResult n = NestedWalker.walkFrom(memory, f, firstStep, table, input,
+            NestedWalkResult n = NestedWalker.walkFrom(memory, wf, firstStep, table, input,
                     (ipa, tableFetch, t) -> nestedStage2(s2, ipa, tableFetch), trace);
             if (n.status() == NestedWalkResult.Status.STAGE2_FAULT) {
                 return stage2Fault(s2, n.ipa(), EventRecord.CLASS_TT);
@@ -463,31 +408,50 @@ public final class Translator {
             w = n.stage1();
         }
         if (!w.ok()) {
-            int type = walkFailure(f, w);
-            return translationFault(type, 1, w.level(), EventRecord.CLASS_TT, w.address(),
-                    type == EventType.F_WALK_EABT || s1.record());
+            int type = Stage2Walk.failure(f, w, h.value(w.lastEntry()));
+            // a stage-1 walk fault is CLASS=IN, except an external abort on a table fetch (CLASS=TT)
+            int clazz = type == EventType.F_WALK_EABT ? EventRecord.CLASS_TT : EventRecord.CLASS_IN;
+            return translationFault(type, 1, w.level(), clazz, w.address(),
+                    type == EventType.F_WALK_EABT || s1.record(), s1.stall());
         }
         caches.stage1Walk.fill(tag, f, input, w.entries(), w.firstStep(), w.step(), inheritedBits,
-                e -> f.nextTable(e, 0), e -> e & VmsaDescriptor.HIERARCHICAL_MASK);
-        long tableBits = h.had() ? 0
-                : inheritedBits | VmsaDescriptor.tableAttributes(w.entries(), w.firstStep(), w.step());
-        long d = w.lastEntry();
+                e -> wf.nextTable(e, 0), e -> h.value(e) & VmsaDescriptor.HIERARCHICAL_MASK);
+        long tableBits = inheritedBits;
+        for (int s = w.firstStep(); s < w.step(); s++) {
+            tableBits |= h.value(w.entries()[s]) & VmsaDescriptor.HIERARCHICAL_MASK;
+        }
+        if (h.had()) {
+            tableBits = 0;
+        }
+        long d = h.value(w.lastEntry());
         long entryAddress = w.entryAddresses()[w.step()];
         if (!VmsaDescriptor.accessFlag(d)) {
             if (s1.ha()) {
-                d = update(entryAddress, d, VmsaDescriptor.withAccessFlag(d));
+                if (!stage1TableWritable(s2, wf, w, table, input)) {
+                    return lastFault;
+                }
+                d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.withAccessFlag(d), h.bigEndian());
             } else if (!s1.affd()) {
-                return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
+                return translationFault(EventType.F_ACCESS, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
             }
         }
-        int unpriv = VmsaPermissions.stage1(d, tableBits, false, s1.hd(), s1.wxn(), s1.uwxn());
-        int priv = VmsaPermissions.stage1(d, tableBits, true, s1.hd(), s1.wxn(), s1.uwxn());
+        long permissionBits = d;
+        if (el2Only) {
+            // one privilege level: AP[1] is RES1, PXN and the unprivileged table controls do not apply
+            permissionBits = (d | (1L << VmsaDescriptor.AP1)) & ~(1L << VmsaDescriptor.PXN);
+            tableBits &= ~((1L << VmsaDescriptor.PXN_TABLE) | (1L << VmsaDescriptor.AP_TABLE0));
+        }
+        int unpriv = VmsaPermissions.stage1(permissionBits, tableBits, false, s1.hd(), s1.wxn(), s1.uwxn());
+        int priv = VmsaPermissions.stage1(permissionBits, tableBits, true, s1.hd(), s1.wxn(), s1.uwxn());
         int granted = req.privileged() ? priv : unpriv;
         if ((granted & req.access().permission()) == 0) {
-            return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record());
+            return translationFault(EventType.F_PERMISSION, 1, w.level(), EventRecord.CLASS_IN, 0, s1.record(), s1.stall());
         }
         if (req.access() == Access.WRITE && s1.hd() && VmsaDescriptor.stage1WritableClean(d)) {
-            d = update(entryAddress, d, VmsaDescriptor.stage1MarkDirty(d));
+            if (!stage1TableWritable(s2, wf, w, table, input)) {
+                return lastFault;
+            }
+            d = Stage2Walk.update(memory, entryAddress, d, VmsaDescriptor.stage1MarkDirty(d), h.bigEndian());
         }
         boolean writeClean = s1.hd() && VmsaDescriptor.stage1WritableClean(d);
         long s1Size = w.pageSize();
@@ -496,10 +460,10 @@ public final class Translator {
         long size = s1Size;
         long ipaBase = w.address();
         if (s2 != null) {
-            if (!stage2Translate(s2, outIpa, false)) {
+            if (!stage2.translate(s2, outIpa, request, false)) {
                 return stage2Fault(s2, outIpa, EventRecord.CLASS_IN);
             }
-            Stage2Leaf leaf = s2Leaf;
+            Stage2Leaf leaf = stage2.leaf();
             size = Math.min(s1Size, 1L << leaf.log2Size());
             pageBase = leaf.translate(outIpa) & -size;
             ipaBase = outIpa & -size;
@@ -511,12 +475,34 @@ public final class Translator {
             pageBase = w.address();
         }
         int log2 = Long.numberOfTrailingZeros(size);
-        boolean global = !VmsaDescriptor.notGlobal(d);
+        boolean global = el2Only || !VmsaDescriptor.notGlobal(d);
         TlbEntry e = new TlbEntry(vmid, global ? 0 : s1.asid(), global, regime, input & -size, ipaBase, log2,
                 f.granule().pageShift(), w.level(), new TranslationResult(pageBase, size, unpriv, 0),
                 new TranslationResult(pageBase, size, priv, 0), writeClean);
         caches.tlb.fill(e);
         return e.result(req.privileged());
+    }
+
+    /**
+     * Before a hardware update of a stage-1 descriptor in a nested configuration: the SMMU writes it
+     * through stage 2, which must allow a write to the table's page (3.13.4; a fault is CLASS=TT with
+     * TTRnW=0, and with S2HD the write marks the stage-2 page dirty). Sets {@link #lastFault} when refused.
+     *
+     * @param firstTable the table the walk started from (an IPA)
+     */
+    private boolean stage1TableWritable(Stage2Config s2, PageTableFormat f, WalkResult w, long firstTable,
+                                        long input) {
+        if (s2 == null) {
+            return true;
+        }
+        int step = w.step();
+        long tableIpa = step == w.firstStep() ? firstTable : f.nextTable(w.entries()[step - 1], step - 1);
+        long entryIpa = f.entryAddress(tableIpa, input, step);
+        if (stage2.translate(s2, entryIpa, Access.WRITE, request.privileged(), true)) {
+            return true;
+        }
+        lastFault = stage2Fault(s2, entryIpa, EventRecord.CLASS_TT, true);
+        return false;
     }
 
     /**
@@ -527,10 +513,10 @@ public final class Translator {
         if (!tableFetch) {
             return WalkResult.cached(2, ipa & ~0xFFFL, 0x1000, Granule.FINAL_LEVEL);
         }
-        if (!stage2Translate(s2, ipa, true)) {
-            return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, s2Level, 0, 0, new long[1], new long[1]);
+        if (!stage2.translate(s2, ipa, request, true)) {
+            return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, stage2.level(), 0, 0, new long[1], new long[1]);
         }
-        Stage2Leaf leaf = s2Leaf;
+        Stage2Leaf leaf = stage2.leaf();
         return WalkResult.cached(2, leaf.pageBase(), 1L << leaf.log2Size(), leaf.level());
     }
 
@@ -557,7 +543,7 @@ public final class Translator {
     }
 
     public long stage2Walks() {
-        return stage2Walks;
+        return stage2.walks();
     }
 
     public long eventsSuppressed() {

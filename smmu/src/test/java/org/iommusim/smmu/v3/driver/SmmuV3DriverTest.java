@@ -103,6 +103,41 @@ class SmmuV3DriverTest {
     }
 
     @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void rangeInvalidationWithAndWithoutRil(boolean ril) {
+        memory = new PhysicalMemory(48);
+        org.iommusim.smmu.v3.registers.IdRegisters d = Presets.DEFAULT;
+        smmu = new SmmuV3(memory, new org.iommusim.smmu.v3.registers.IdRegisters(d.idr0(), d.idr1(), d.idr2(),
+                ril ? d.idr3() : d.idr3() & ~(1 << 10), d.idr4(), d.idr5(), d.iidr(), d.aidr()));
+        allocator = new PageAllocator(DriverMemory.physical(memory), 0x1000_0000L, 0x4000_0000L);
+        driver = new SmmuV3Driver(smmu, allocator, SmmuV3Driver.StreamTableFormat.LINEAR, 8);
+        driver.init();
+        IoPageTable t = new IoPageTable(allocator, 1, Granule.GRANULE_4K, 39, 48);
+        CdTable cds = new CdTable(allocator, StreamTableEntry.S1FMT_LINEAR, 0);
+        cds.write(0, 4, t, 0);
+        driver.attachStage1(2, cds);
+        for (int i = 0; i < 40; i++) {
+            assertEquals(0, t.map(0x100_0000L + i * 0x1000L, 0x8000_0000L + i * 0x1000L, 0x1000, Prot.READ));
+            pa(2, -1, 0x100_0000L + i * 0x1000L);
+        }
+        for (int i = 0; i < 40; i++) {
+            t.unmap(0x100_0000L + i * 0x1000L, 0x1000);
+        }
+        long consumed = smmu.statistics().get("commands.consumed");
+        driver.invalidateRange(0, 4, 0x100_0000L + 3 * 0x1000L, 35 * 0x1000L, Granule.GRANULE_4K, 3);
+        long commands = smmu.statistics().get("commands.consumed") - consumed;
+        assertEquals(ril ? 3 : 36, commands); // 35 = 32 + 2 + 1 pages in three range commands (+ CMD_SYNC)
+        for (int i = 0; i < 40; i++) {
+            long iova = 0x100_0000L + i * 0x1000L;
+            if (i >= 3 && i < 38) {
+                assertEquals(EventType.F_TRANSLATION, fault(2, -1, iova, Access.READ), "page " + i);
+            } else {
+                assertEquals(0x8000_0000L + i * 0x1000L, pa(2, -1, iova), "page " + i + " still cached");
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(Granule.class)
     void stage2AndNestedWithAGuestCdTable(Granule g) {
         boot(SmmuV3Driver.StreamTableFormat.LINEAR);
@@ -115,6 +150,15 @@ class SmmuV3DriverTest {
         driver.attachStage2(3, 5, s2);
         assertEquals(guestRam + 0x1234, pa(3, -1, 0x4000_1234L));
         assertEquals(EventType.F_TRANSLATION, fault(3, -1, 0x5000_0000L, Access.READ));
+        long top = 0x403F_0000L; // a page of guest RAM its own tables do not use
+        assertEquals(guestRam + 0x3F_0234, pa(3, -1, top + 0x234));
+        assertEquals(g.pageSize(), s2.unmap(top, g.pageSize()));
+        assertEquals(guestRam + 0x3F_0234, pa(3, -1, top + 0x234)); // stale
+        driver.invalidateIpa(5, top);
+        assertEquals(EventType.F_TRANSLATION, fault(3, -1, top + 0x234, Access.READ));
+        assertEquals(0, s2.map(top, guestRam + 0x3F_0000 - g.pageSize(), g.pageSize(), Prot.READ | Prot.WRITE));
+        driver.invalidateVmid(5);
+        assertEquals(guestRam + 0x3F_0234 - g.pageSize(), pa(3, -1, top + 0x234));
 
         // the guest builds its CD table and stage-1 tables in its RAM, with IPAs in every pointer
         PageAllocator guest = new PageAllocator(DriverMemory.guest(memory, 0x4000_0000L, guestRam),

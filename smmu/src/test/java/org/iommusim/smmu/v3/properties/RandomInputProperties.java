@@ -61,18 +61,77 @@ class RandomInputProperties {
         for (int i = 0; i < ste.size(); i++) {
             memory.write64(STRTAB + 8L * i, ste.get(i));
         }
-        for (int i = 0; i < tables.size(); i++) {
-            memory.write64(WINDOW + 0x1000L * (i / 8) + 8L * (i % 8) + 0x40L * (i % 5), tables.get(i));
-        }
-        for (long iova : iovas) {
-            for (Access a : Access.values()) {
-                for (int sid = 0; sid < 8; sid++) {
-                    smmu.translate(new TranslationRequest(sid, pasid, iova, a, (iova & 1) != 0));
-                    smmu.translate(new TranslationRequest(sid, -1, iova & 0xFFFF_FFFFL, a, false));
+        // two rounds: the second rewrites the tables under the caches the first filled, without
+        // invalidation (stale configurations, TLB and walk-cache entries of another shape)
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < tables.size(); i++) {
+                long value = tables.get((i + round * 7) % tables.size());
+                memory.write64(WINDOW + 0x1000L * (i / 8) + 8L * (i % 8) + 0x40L * (i % 5), value);
+            }
+            for (long iova : iovas) {
+                for (Access a : Access.values()) {
+                    for (int sid = 0; sid < 8; sid++) {
+                        smmu.translate(new TranslationRequest(sid, pasid, iova, a, (iova & 1) != 0));
+                        smmu.translate(new TranslationRequest(sid, -1, iova & 0xFFFF_FFFFL, a, false));
+                    }
                 }
             }
         }
         smmu.statistics();
+    }
+
+    /**
+     * Structured random configurations: STEs and CDs with random but mostly plausible field values
+     * (every Config, S1Fmt, S1CDMax, S1DSS, granule, TxSZ, SL0, PS, HTTU bits ...) pointing into a
+     * window of random table words, changed between rounds without invalidation.
+     */
+    @Property(tries = 300)
+    void randomConfigurationsNeverThrow(@ForAll @Size(min = 48, max = 48) List<Long> seeds,
+                                        @ForAll @Size(min = 256, max = 256) List<@net.jqwik.api.From("word") Long> tables,
+                                        @ForAll @Size(min = 6, max = 6) List<Long> iovas) {
+        PhysicalMemory memory = new PhysicalMemory(44);
+        SmmuV3 smmu = enabled(memory, Presets.DEFAULT, 6);
+        for (int i = 0; i < tables.size(); i++) {
+            memory.write64(WINDOW + 8L * i * 17 % (0x40 * 0x1000), tables.get(i));
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int sid = 0; sid < 8; sid++) {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(seeds.get((sid + round * 8) % seeds.size()));
+                long ptr = WINDOW + r.nextInt(0x40) * 0x1000L;
+                long dw0 = 1 | ((4L + r.nextInt(4)) << 1) | ((long) r.nextInt(4) << 4) | ptr
+                        | ((long) r.nextInt(11) << 59);
+                long dw1 = r.nextInt(4) | ((long) r.nextInt(4) << 30) | ((long) r.nextInt(4) << 28);
+                long dw2 = r.nextInt(4) | ((16L + r.nextInt(26)) << 32) | ((long) r.nextInt(4) << 38)
+                        | ((long) r.nextInt(4) << 46) | ((long) r.nextInt(8) << 48) | (1L << 51)
+                        | ((long) r.nextInt(256) << 53);
+                long dw3 = WINDOW + r.nextInt(0x40) * 0x1000L;
+                long ste = STRTAB + 64L * sid;
+                memory.write64(ste, dw0);
+                memory.write64(ste + 8, dw1);
+                memory.write64(ste + 16, dw2);
+                memory.write64(ste + 24, dw3);
+                // a CD at the context pointer and at a few SubstreamID slots
+                for (int c = 0; c < 4; c++) {
+                    long cd = (12L + r.nextInt(34)) | ((long) r.nextInt(4) << 6) | ((12L + r.nextInt(34)) << 16)
+                            | ((long) r.nextInt(4) << 22) | ((long) r.nextInt(2) << 14) | ((long) r.nextInt(2) << 30)
+                            | (1L << 31) | ((long) r.nextInt(8) << 32) | ((long) r.nextInt(256) << 35)
+                            | (1L << 41) | (1L << 46) | ((long) r.nextInt(4) << 42) | ((long) r.nextInt(0x10000) << 48);
+                    long at = ptr + 64L * c * (1 + r.nextInt(4));
+                    memory.write64(at, cd);
+                    memory.write64(at + 8, WINDOW + r.nextInt(0x40) * 0x1000L);
+                    memory.write64(at + 16, WINDOW + r.nextInt(0x40) * 0x1000L);
+                }
+            }
+            for (long iova : iovas) {
+                for (int sid = 0; sid < 8; sid++) {
+                    for (Access a : Access.values()) {
+                        smmu.translate(new TranslationRequest(sid, (int) (iova >>> 44) & 0x3FF, iova & 0xFF_FFFF_FFFFL,
+                                a, (iova & 1) != 0));
+                        smmu.translate(new TranslationRequest(sid, -1, iova, a, false));
+                    }
+                }
+            }
+        }
     }
 
     @Property(tries = 300)

@@ -1,7 +1,6 @@
 package org.iommusim.smmu.v3.properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,12 +13,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Access;
 import org.iommusim.core.request.Fault;
-import org.iommusim.core.request.Permissions;
 import org.iommusim.core.request.Translation;
 import org.iommusim.core.request.TranslationRequest;
 import org.iommusim.core.request.TranslationResult;
