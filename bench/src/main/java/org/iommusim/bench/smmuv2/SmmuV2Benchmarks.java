@@ -9,12 +9,17 @@ import org.iommusim.core.dma.DmaEngine;
 import org.iommusim.core.dma.DmaResult;
 import org.iommusim.core.request.Access;
 import org.iommusim.core.request.Translation;
+import org.iommusim.core.request.TranslationRequest;
+import org.iommusim.core.trace.ReplayResult;
+import org.iommusim.core.trace.TraceReplayer;
+import org.iommusim.core.trace.Workloads;
 import org.iommusim.smmu.v2.SmmuV2Config;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -24,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The Arm SMMUv2 model where the benchmarks of issue 6 apply: TLB hits, cold stage-1 and nested walks
- * (TLB disabled; SMMUv2 has no walk caches to warm), DMA, and a page-selective TLBIVA with its
- * TLBSYNC. Machines come from {@link SmmuV2Machine}, built through the host driver.
+ * (TLB disabled; SMMUv2 has no walk caches to warm), DMA, a page-selective TLBIVA with its TLBSYNC,
+ * trace replay and two threads. Machines come from {@link SmmuV2Machine}, built through the host driver.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -34,18 +39,36 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SmmuV2Benchmarks {
 
+    static final int RING_PAGES = 256;
+    static final int RING_PASSES = 8;
+    static final int RING_REQUESTS = RING_PAGES * RING_PASSES;
+    static final int RANDOM_REQUESTS = 4096;
+
     public abstract static class Hits {
         SmmuV2Machine machine;
         Cycle requests;
         DmaEngine dma;
+        TranslationRequest[] ring;
+        TranslationRequest[] random;
 
         void build(long pageSize) {
             machine = new SmmuV2Machine(SmmuV2Machine.Shape.STAGE1_4, SmmuV2Config.DEFAULT_TLB,
                     Workload.MAPPED_PAGES, pageSize);
             requests = new Cycle(machine.requests(Workload.distinctPages(Workload.MAPPED_PAGES, Workload.HIT_PAGES,
                     11), Access.READ));
-            Workload.requireHits(machine.smmu, requests.all());
             dma = new DmaEngine(machine.smmu);
+            ring = Workloads.ringBuffer(SmmuV2Machine.SID, TranslationRequest.NO_PASID, Workload.IOVA_BASE, RING_PAGES,
+                    RING_PASSES);
+            random = Workloads.random(SmmuV2Machine.SID, TranslationRequest.NO_PASID, Workload.IOVA_BASE,
+                    Workload.MAPPED_PAGES, RANDOM_REQUESTS, 5);
+            if (pageSize == 4096) {
+                Workload.references(machine.smmu, ring);
+                Workload.references(machine.smmu, random);
+                System.out.printf("%n(page-walk references per request, warm: ring %.2f, random %.2f)%n",
+                        TraceReplayer.replay(machine.smmu, ring).walkReferencesPerTranslation(),
+                        TraceReplayer.replay(machine.smmu, random).walkReferencesPerTranslation());
+            }
+            Workload.requireHits(machine.smmu, requests.all()); // last: the traces evict hit entries
         }
     }
 
@@ -122,6 +145,19 @@ public class SmmuV2Benchmarks {
     @Benchmark
     public void invalidatePage(Hit4k s) {
         s.machine.driver.invalidate(s.machine.domain, s.requests.next().iova() & ~0xFFFL);
+    }
+
+    /** Trace replay, per request; the hit set stays in the TLB between replays. */
+    @Benchmark
+    @OperationsPerInvocation(RING_REQUESTS)
+    public ReplayResult replayRing(Hit4k s) {
+        return TraceReplayer.replay(s.machine.smmu, s.ring);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(RANDOM_REQUESTS)
+    public ReplayResult replayRandom(Hit4k s) {
+        return TraceReplayer.replay(s.machine.smmu, s.random);
     }
 
     @Benchmark
