@@ -1,6 +1,5 @@
 package org.iommusim.bench;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.iommusim.core.cache.CacheConfig;
@@ -33,10 +32,8 @@ public class CacheBenchmarks {
     @Setup
     public void setup() {
         cache = new TranslationCache<>("iotlb", CacheConfig.of(4096, 8));
-        SplittableRandom rnd = new SplittableRandom(1);
-        keys = new long[FloorBenchmarks.KEYS];
+        keys = Workload.hitPageNumbers();
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = (rnd.nextLong(1L << 36) << 12) | 1;
             cache.fill(keys[i], 7, new TranslationResult((long) i << 12, 4096, Permissions.READ, 0));
         }
     }

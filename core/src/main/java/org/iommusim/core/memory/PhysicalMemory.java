@@ -40,6 +40,15 @@ public final class PhysicalMemory {
     /** Highest valid address; unsigned compare. */
     private final long lastAddress;
     private final LongObjectHashMap<byte[]> frames = new LongObjectHashMap<>();
+    /**
+     * A direct-mapped memo of recently used frames in front of {@link #frames}: a walk touches a few
+     * table frames over and over, and two array loads are cheaper than a hash probe. Frames are never
+     * freed, so an entry never goes stale; absent frames are not remembered.
+     */
+    private static final int RECENT_SHIFT = 56;
+    private static final int RECENT = 1 << (64 - RECENT_SHIFT);
+    private final long[] recentNumbers = new long[RECENT];
+    private final byte[][] recentFrames = new byte[RECENT][];
     private final long[] references = new long[AccessPurpose.values().length];
 
     public PhysicalMemory() {
@@ -52,6 +61,7 @@ public final class PhysicalMemory {
         }
         this.addressBits = addressBits;
         this.lastAddress = addressBits == 64 ? -1L : (1L << addressBits) - 1;
+        java.util.Arrays.fill(recentNumbers, -1L); // no frame number: they are below 2^52
     }
 
     public int addressBits() {
@@ -136,7 +146,7 @@ public final class PhysicalMemory {
     public long read64(long address) {
         check(address, 8);
         if ((address & FRAME_MASK) <= FRAME_SIZE - 8) {
-            byte[] f = frames.get(address >>> FRAME_SHIFT);
+            byte[] f = existingFrame(address >>> FRAME_SHIFT);
             return f == null ? 0 : (long) LONG_LE.get(f, (int) (address & FRAME_MASK));
         }
         return readSlow(address, 8);
@@ -145,7 +155,7 @@ public final class PhysicalMemory {
     public int read32(long address) {
         check(address, 4);
         if ((address & FRAME_MASK) <= FRAME_SIZE - 4) {
-            byte[] f = frames.get(address >>> FRAME_SHIFT);
+            byte[] f = existingFrame(address >>> FRAME_SHIFT);
             return f == null ? 0 : (int) INT_LE.get(f, (int) (address & FRAME_MASK));
         }
         return (int) readSlow(address, 4);
@@ -154,7 +164,7 @@ public final class PhysicalMemory {
     public short read16(long address) {
         check(address, 2);
         if ((address & FRAME_MASK) <= FRAME_SIZE - 2) {
-            byte[] f = frames.get(address >>> FRAME_SHIFT);
+            byte[] f = existingFrame(address >>> FRAME_SHIFT);
             return f == null ? 0 : (short) SHORT_LE.get(f, (int) (address & FRAME_MASK));
         }
         return (short) readSlow(address, 2);
@@ -162,7 +172,7 @@ public final class PhysicalMemory {
 
     public byte read8(long address) {
         check(address, 1);
-        byte[] f = frames.get(address >>> FRAME_SHIFT);
+        byte[] f = existingFrame(address >>> FRAME_SHIFT);
         return f == null ? 0 : f[(int) (address & FRAME_MASK)];
     }
 
@@ -205,7 +215,7 @@ public final class PhysicalMemory {
         while (done < length) {
             long a = address + done;
             int inFrame = (int) Math.min(length - done, FRAME_SIZE - (a & FRAME_MASK));
-            byte[] f = frames.get(a >>> FRAME_SHIFT);
+            byte[] f = existingFrame(a >>> FRAME_SHIFT);
             if (f == null) {
                 java.util.Arrays.fill(dst, offset + done, offset + done + inFrame, (byte) 0);
             } else {
@@ -232,9 +242,24 @@ public final class PhysicalMemory {
         return frames.size();
     }
 
+    /** The frame, or null when it has never been written. */
+    private byte[] existingFrame(long fn) {
+        // a multiplicative hash: table frames of different regions often share their low bits
+        int i = (int) ((fn * 0x9E37_79B9_7F4A_7C15L) >>> RECENT_SHIFT);
+        if (recentNumbers[i] == fn) {
+            return recentFrames[i];
+        }
+        byte[] f = frames.get(fn);
+        if (f != null) {
+            recentNumbers[i] = fn;
+            recentFrames[i] = f;
+        }
+        return f;
+    }
+
     private byte[] frame(long address) {
         long fn = address >>> FRAME_SHIFT;
-        byte[] f = frames.get(fn);
+        byte[] f = existingFrame(fn);
         if (f == null) {
             f = new byte[FRAME_SIZE];
             frames.put(fn, f);
