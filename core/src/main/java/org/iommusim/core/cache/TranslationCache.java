@@ -167,10 +167,6 @@ public final class TranslationCache<V> {
                 values.length);
     }
 
-    public void resetStatistics() {
-        lookups = hits = fills = evictions = invalidations = 0;
-    }
-
     private void remove(int i) {
         values[i] = null;
         occupancy--;

@@ -47,10 +47,6 @@ public final class RadixTableBuilder {
         return root;
     }
 
-    public long tableSize() {
-        return tableSize;
-    }
-
     /**
      * Maps the page or block of {@code format.pageSize(step)} at {@code input} to {@code output}.
      *
