@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
  * it is evicted by a fill into its full set or removed by an invalidation: nothing else drops it, so
  * a model that relies on it sees stale data exactly as hardware would until software invalidates.
  *
+ * <p>Every change to a valid entry (replaced, evicted, invalidated) advances the {@link CacheEpoch} the
+ * cache was given, so a {@link HitMemo} over it knows its copies are stale; {@link #lastHitSlot()} and
+ * {@link #replayHit} let such a memo repeat a hit's effects (counters, LRU stamp) without the probe.
+ *
  * <p>Not thread-safe: a model serialises access to it.
  */
 public final class TranslationCache<V> {
@@ -27,7 +31,9 @@ public final class TranslationCache<V> {
     private final long[] stamp;
     private final SplittableRandom random;
     private final boolean lru;
+    private final CacheEpoch epoch;
     private long tick;
+    private int lastHitSlot = -1;
     private int occupancy;
 
     private long lookups;
@@ -37,6 +43,12 @@ public final class TranslationCache<V> {
     private long invalidations;
 
     public TranslationCache(String name, CacheConfig config) {
+        this(name, config, new CacheEpoch());
+    }
+
+    /** A cache whose entry changes advance {@code epoch} (shared by every cache a memo depends on). */
+    public TranslationCache(String name, CacheConfig config, CacheEpoch epoch) {
+        this.epoch = java.util.Objects.requireNonNull(epoch, "epoch");
         this.name = name;
         this.config = config;
         this.sets = config.sets();
@@ -72,10 +84,29 @@ public final class TranslationCache<V> {
                 if (lru) {
                     stamp[i] = ++tick;
                 }
+                lastHitSlot = i;
                 return (V) v;
             }
         }
         return null;
+    }
+
+    /** The slot of the entry the last successful {@link #lookup} returned (for {@link #replayHit}). */
+    public int lastHitSlot() {
+        return lastHitSlot;
+    }
+
+    /**
+     * Repeats the effects of a lookup that made {@code probes} probes, the last of which hit the entry
+     * in {@code slot}: the counters and the LRU stamp move exactly as they would have. Only valid while
+     * the cache's epoch has not advanced since that hit.
+     */
+    public void replayHit(int slot, int probes) {
+        lookups += probes;
+        hits++;
+        if (lru) {
+            stamp[slot] = ++tick;
+        }
     }
 
     /**
@@ -99,6 +130,7 @@ public final class TranslationCache<V> {
             } else if (keys[2 * i] == k0 && keys[2 * i + 1] == k1) {
                 values[i] = value;
                 stamp[i] = ++tick;
+                epoch.advance();
                 return;
             }
         }
@@ -106,6 +138,7 @@ public final class TranslationCache<V> {
         if (slot < 0) {
             slot = victim(base);
             evictions++;
+            epoch.advance();
         } else {
             occupancy++;
         }
@@ -147,6 +180,9 @@ public final class TranslationCache<V> {
     /** Removes every entry; returns how many. */
     public int invalidateAll() {
         int removed = occupancy;
+        if (removed > 0) {
+            epoch.advance();
+        }
         Arrays.fill(values, null);
         invalidations += removed;
         occupancy = 0;
@@ -168,6 +204,7 @@ public final class TranslationCache<V> {
     }
 
     private void remove(int i) {
+        epoch.advance();
         values[i] = null;
         occupancy--;
         invalidations++;
