@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.iommusim.core.bits.Bits;
+import org.iommusim.core.cache.HitMemo;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.memory.AccessPurpose;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Fault;
 import org.iommusim.core.request.Translation;
 import org.iommusim.core.request.TranslationRequest;
+import org.iommusim.core.request.TranslationResult;
 import org.iommusim.core.walk.WalkTrace;
 import org.iommusim.vtd.cache.VtdCaches;
 import org.iommusim.vtd.fault.FaultRecorder;
@@ -60,6 +62,13 @@ public final class VtdIommu implements Iommu {
     private final InvalidationQueue queue;
     private final long iro;
     private final long fro;
+    /**
+     * Pure IOTLB hits by request (see {@link HitMemo}): data word 0 the context- and PASID-cache slots,
+     * word 1 the IOTLB slot and probe count. Dies with {@link VtdCaches#epoch}, which caches and
+     * register writes advance.
+     */
+    private final HitMemo memo;
+    private long memoHits;
 
     private int gsts;
     private long rtaddr;
@@ -79,6 +88,23 @@ public final class VtdIommu implements Iommu {
         this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator, translator::scalableMode);
         this.iro = ecap.iotlbRegisterOffset();
         this.fro = cap.faultRecordingOffset();
+        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, 2, caches.epoch);
+    }
+
+    /**
+     * Turns the hit memo off or on. The unit behaves identically either way (same results, faults,
+     * statistics); only the cost of a repeated IOTLB hit differs. On by default.
+     */
+    public void setHitMemoEnabled(boolean on) {
+        memo.setEnabled(on);
+    }
+
+    /**
+     * Translations the hit memo answered. Not in {@link #statistics()}, which is the same with the memo
+     * on or off: this counts the simulator's shortcut, not anything the unit does.
+     */
+    public long hitMemoHits() {
+        return memoHits;
     }
 
     public VtdConfig config() {
@@ -103,11 +129,35 @@ public final class VtdIommu implements Iommu {
     @Override
     public Translation translate(TranslationRequest request) {
         Objects.requireNonNull(request, "request");
+        long k0 = memoKey(request);
+        long k1 = request.iova() >>> 12;
+        int m = memo.find(k0, k1);
+        if (m >= 0) {
+            memoHits++;
+            translator.replayHit(memo.data(m, 0), memo.data(m, 1));
+            return memo.result(m);
+        }
         Translation t = translator.translate(request);
         if (t instanceof Fault) {
             faults.record(request, translator.lastReason(), translator.lastFpd());
+        } else if (translator.pureHit()) {
+            int e = memo.put(k0, k1, (TranslationResult) t);
+            if (e >= 0) {
+                memo.setData(e, 0, translator.pureHitConfigSlots());
+                memo.setData(e, 1, translator.pureHitIotlbSlot());
+            }
         }
         return t;
+    }
+
+    /**
+     * Everything of a request but its address that decides its translation: requester ID (15:0),
+     * PASID + 1 (36:16), access (38:37), privileged (39), translated (40). The address enters the memo
+     * as its 4 KiB page: every check after the IOTLB lookup (the interrupt range) is a function of it.
+     */
+    private static long memoKey(TranslationRequest r) {
+        return (r.sourceId() & 0xFFFFL) | ((long) (r.pasid() + 1) << 16) | ((long) r.access().ordinal() << 37)
+                | (r.privileged() ? 1L << 39 : 0) | (r.translated() ? 1L << 40 : 0);
     }
 
     // ---- MMIO ----
@@ -203,6 +253,7 @@ public final class VtdIommu implements Iommu {
     @Override
     public void mmioWrite(long offset, int width, long value) {
         Iommu.checkWidth(width);
+        caches.epoch.advance(); // any register may change how a request translates: forget memoised hits
         if (offset < 0 || offset >= REGISTER_BLOCK_SIZE || (offset & (width - 1)) != 0) {
             return;
         }

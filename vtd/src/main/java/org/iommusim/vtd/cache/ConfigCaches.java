@@ -1,6 +1,7 @@
 package org.iommusim.vtd.cache;
 
 import org.iommusim.core.cache.CacheConfig;
+import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 import org.iommusim.core.cache.TranslationCache;
 import org.iommusim.vtd.context.ContextEntry;
@@ -31,25 +32,26 @@ public final class ConfigCaches {
 
     private final TranslationCache<ContextCacheEntry> context;
     private final TranslationCache<PasidCacheEntry> pasid;
-    private long contextHits;
-    private long contextMisses;
-    private long pasidHits;
-    private long pasidMisses;
 
-    public ConfigCaches(CacheConfig contextConfig, CacheConfig pasidConfig) {
-        this.context = new TranslationCache<>("context-cache", contextConfig);
-        this.pasid = new TranslationCache<>("pasid-cache", pasidConfig);
+    /** @param epoch advanced whenever a cached entry changes (the unit's hit memo depends on these caches) */
+    public ConfigCaches(CacheConfig contextConfig, CacheConfig pasidConfig, CacheEpoch epoch) {
+        this.context = new TranslationCache<>("context-cache", contextConfig, epoch);
+        this.pasid = new TranslationCache<>("pasid-cache", pasidConfig, epoch);
     }
 
     /** @param scalable the table mode the entry is looked up in (entries of the other mode never hit) */
     public ContextCacheEntry lookupContext(int sid, boolean scalable) {
-        ContextCacheEntry e = context.lookup(sid & 0xFFFF, scalable ? 1 : 0);
-        if (e == null) {
-            contextMisses++;
-        } else {
-            contextHits++;
-        }
-        return e;
+        return context.lookup(sid & 0xFFFF, scalable ? 1 : 0);
+    }
+
+    /** The slot of the context-cache entry the last hit returned. */
+    public int lastContextSlot() {
+        return context.lastHitSlot();
+    }
+
+    /** Repeats a context-cache hit on {@code slot} (see {@link org.iommusim.core.cache.HitMemo}). */
+    public void replayContextHit(int slot) {
+        context.replayHit(slot, 1);
     }
 
     public void fillContext(ContextCacheEntry e) {
@@ -57,13 +59,15 @@ public final class ConfigCaches {
     }
 
     public PasidCacheEntry lookupPasid(int sid, int pasidValue) {
-        PasidCacheEntry e = pasid.lookup(sid & 0xFFFF, pasidValue);
-        if (e == null) {
-            pasidMisses++;
-        } else {
-            pasidHits++;
-        }
-        return e;
+        return pasid.lookup(sid & 0xFFFF, pasidValue);
+    }
+
+    public int lastPasidSlot() {
+        return pasid.lastHitSlot();
+    }
+
+    public void replayPasidHit(int slot) {
+        pasid.replayHit(slot, 1);
     }
 
     public void fillPasid(PasidCacheEntry e) {
@@ -98,22 +102,6 @@ public final class ConfigCaches {
 
     public int invalidatePasid(int did, int pasidValue) {
         return pasid.invalidateIf((k0, k1, e) -> e.did() == did && e.pasid() == pasidValue);
-    }
-
-    public long contextHits() {
-        return contextHits;
-    }
-
-    public long contextMisses() {
-        return contextMisses;
-    }
-
-    public long pasidHits() {
-        return pasidHits;
-    }
-
-    public long pasidMisses() {
-        return pasidMisses;
     }
 
     public CacheStatistics contextStatistics() {

@@ -1,6 +1,7 @@
 package org.iommusim.vtd.cache;
 
 import org.iommusim.core.cache.CacheConfig;
+import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 import org.iommusim.core.cache.TranslationCache;
 
@@ -14,11 +15,13 @@ import org.iommusim.core.cache.TranslationCache;
 public final class Iotlb {
     private static final int[] SHIFTS = {12, 21, 30};
     private final TranslationCache<IotlbEntry> cache;
-    private long hits;
+    /** Lookups that found nothing at any page size (a hit is one cache hit, so hits need no counter). */
     private long misses;
+    private int lastProbes;
 
-    public Iotlb(CacheConfig config) {
-        this.cache = new TranslationCache<>("iotlb", config);
+    /** @param epoch advanced whenever an entry changes (the unit's hit memo depends on the IOTLB) */
+    public Iotlb(CacheConfig config, CacheEpoch epoch) {
+        this.cache = new TranslationCache<>("iotlb", config, epoch);
     }
 
     static long key0(int did, int pasid, int sizeCode) {
@@ -30,12 +33,27 @@ public final class Iotlb {
         for (int i = 0; i < SHIFTS.length; i++) {
             IotlbEntry e = cache.lookup(key0(did, pasid, i), iova >>> SHIFTS[i]);
             if (e != null) {
-                hits++;
+                lastProbes = i + 1;
                 return e;
             }
         }
         misses++;
         return null;
+    }
+
+    /** The slot of the entry the last hit returned. */
+    public int lastHitSlot() {
+        return cache.lastHitSlot();
+    }
+
+    /** How many page sizes the last hit probed before it found its entry (1 for 4 KiB). */
+    public int lastProbes() {
+        return lastProbes;
+    }
+
+    /** Repeats a hit on {@code slot} found after {@code probes} probes. */
+    public void replayHit(int slot, int probes) {
+        cache.replayHit(slot, probes);
     }
 
     public void fill(IotlbEntry entry) {
@@ -75,7 +93,7 @@ public final class Iotlb {
     }
 
     public long hits() {
-        return hits;
+        return cache.statistics().hits();
     }
 
     public long misses() {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.iommusim.core.cache.CacheConfig;
+import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 
 /** Every translation cache of one remapping unit (VT-d specification section 6.2). */
@@ -15,9 +16,16 @@ public final class VtdCaches {
     /** Second-stage paging-structure cache (SL-PML5E ... SL-PDE), tagged by DID. */
     public final PagingStructureCache secondStage;
 
+    /**
+     * Advanced whenever an entry of the context cache, the PASID cache or the IOTLB changes: the caches
+     * an IOTLB hit consults, which the unit's hit memo mirrors. The paging-structure caches are only
+     * read by walks, which are never memoised.
+     */
+    public final CacheEpoch epoch = new CacheEpoch();
+
     public VtdCaches(CacheSizes sizes) {
-        this.config = new ConfigCaches(sizes.context(), sizes.pasid());
-        this.iotlb = new Iotlb(sizes.iotlb());
+        this.config = new ConfigCaches(sizes.context(), sizes.pasid(), epoch);
+        this.iotlb = new Iotlb(sizes.iotlb(), epoch);
         this.firstStage = new PagingStructureCache("fs-psc", sizes.firstStagePsc());
         this.secondStage = new PagingStructureCache("ss-psc", sizes.secondStagePsc());
     }
@@ -35,12 +43,14 @@ public final class VtdCaches {
         m.put("iotlb.hits", iotlb.hits());
         m.put("iotlb.misses", iotlb.misses());
         put(m, "iotlb", iotlb.statistics());
-        m.put("context-cache.hits", config.contextHits());
-        m.put("context-cache.misses", config.contextMisses());
-        put(m, "context-cache", config.contextStatistics());
-        m.put("pasid-cache.hits", config.pasidHits());
-        m.put("pasid-cache.misses", config.pasidMisses());
-        put(m, "pasid-cache", config.pasidStatistics());
+        CacheStatistics context = config.contextStatistics();
+        m.put("context-cache.hits", context.hits());
+        m.put("context-cache.misses", context.misses());
+        put(m, "context-cache", context);
+        CacheStatistics pasid = config.pasidStatistics();
+        m.put("pasid-cache.hits", pasid.hits());
+        m.put("pasid-cache.misses", pasid.misses());
+        put(m, "pasid-cache", pasid);
         m.put("fs-psc.hits", firstStage.hits());
         m.put("fs-psc.misses", firstStage.misses());
         put(m, "fs-psc", firstStage.statistics());

@@ -87,6 +87,17 @@ public final class Translator {
     /** The stage that produced the output address of the current translation. */
     private int outputStage;
 
+    /**
+     * Where the current translation's cache hits were, for the unit's hit memo: set when the context
+     * entry (and PASID entry) came from their caches and the IOTLB hit was usable as it was.
+     */
+    private boolean configHit;
+    private boolean pureHit;
+    private int contextSlot;
+    private int pasidSlot;
+    private int iotlbSlot;
+    private int iotlbProbes;
+
     private long firstStageWalks;
     private long secondStageWalks;
     private long nestedWalks;
@@ -169,6 +180,8 @@ public final class Translator {
     public Translation translate(TranslationRequest request) {
         lastReason = null;
         fpd = false;
+        pureHit = false;
+        pasidSlot = -1;
         if (!enabled) {
             return passThrough(request.iova());
         }
@@ -232,7 +245,7 @@ public final class Translator {
         outputStage = 2;
         IotlbEntry hit = caches.iotlb.lookup(did, -1, iova);
         if (hit != null && usable(hit, hit.user(), access)) {
-            return hit.user();
+            return iotlbHit(hit.user());
         }
         SecondStageFormat format = secondStageFormats[SecondStageFormat.levelsForAw(ctx.addressWidth())];
         int width = Math.min(format.inputWidth(), cap.mgaw());
@@ -266,7 +279,9 @@ public final class Translator {
      */
     private ContextEntry legacyContext(int sid, long iova) {
         ContextCacheEntry cached = caches.config.lookupContext(sid, false);
+        configHit = cached != null;
         if (cached != null) {
+            contextSlot = caches.config.lastContextSlot();
             fpd = cached.legacy().faultProcessingDisable();
             return cached.legacy();
         }
@@ -310,6 +325,47 @@ public final class Translator {
         return null;
     }
 
+    /** A usable IOTLB hit: remembers where it was, so that a pure hit can be memoised. */
+    private TranslationResult iotlbHit(TranslationResult r) {
+        pureHit = configHit;
+        iotlbSlot = caches.iotlb.lastHitSlot();
+        iotlbProbes = caches.iotlb.lastProbes();
+        return r;
+    }
+
+    /**
+     * True when the last translation was a pure hit: its context (and PASID) entry came from the cache
+     * and the IOTLB entry was used as it was, so no memory was read and no cache changed. Only then may
+     * the unit memoise it ({@link org.iommusim.core.cache.HitMemo}).
+     */
+    public boolean pureHit() {
+        return pureHit;
+    }
+
+    /** The context- and PASID-cache slots of the last pure hit, packed for the memo. */
+    public long pureHitConfigSlots() {
+        return (contextSlot & 0xFFFF_FFFFL) | ((long) (pasidSlot + 1) << 32);
+    }
+
+    /** The IOTLB slot and probe count of the last pure hit, packed for the memo. */
+    public long pureHitIotlbSlot() {
+        return (iotlbSlot & 0xFFFF_FFFFL) | ((long) iotlbProbes << 32);
+    }
+
+    /**
+     * Repeats the cache effects of a memoised pure hit, exactly as {@link #translate} would have made
+     * them: one hit in the context cache, one in the PASID cache (scalable mode), the IOTLB's probes.
+     */
+    public void replayHit(long configSlots, long iotlbSlotAndProbes) {
+        lastReason = null;
+        caches.config.replayContextHit((int) configSlots);
+        int pasidEntry = (int) (configSlots >>> 32) - 1;
+        if (pasidEntry >= 0) {
+            caches.config.replayPasidHit(pasidEntry);
+        }
+        caches.iotlb.replayHit((int) iotlbSlotAndProbes, (int) (iotlbSlotAndProbes >>> 32));
+    }
+
     private static boolean usable(IotlbEntry e, TranslationResult r, Access access) {
         return (r.permissions() & access.permission()) != 0 && (access != Access.WRITE || e.writeReady());
     }
@@ -347,9 +403,11 @@ public final class Translator {
         PasidCacheEntry pce = caches.config.lookupPasid(sid, pasid);
         PasidEntry pe;
         if (pce != null) {
+            pasidSlot = caches.config.lastPasidSlot();
             pe = pce.entry();
             fpd |= pce.directoryFpd() || pe.faultProcessingDisable();
         } else {
+            configHit = false;
             long dirAddress = PasidDirectoryEntry.entryAddress(ctx.pasidDirectoryPointer(), pasid);
             if (!memory.inRange(dirAddress, PasidDirectoryEntry.SIZE)) {
                 return fault(FaultReason.PASID_DIR_ACCESS, 0, Fault.NO_LEVEL, iova);
@@ -411,7 +469,9 @@ public final class Translator {
      */
     private ScalableContextEntry scalableContext(int sid, long iova) {
         ContextCacheEntry cached = caches.config.lookupContext(sid, true);
+        configHit = cached != null;
         if (cached != null) {
+            contextSlot = caches.config.lastContextSlot();
             fpd = cached.scalable().faultProcessingDisable();
             return cached.scalable();
         }
@@ -537,7 +597,7 @@ public final class Translator {
         outputStage = 2;
         IotlbEntry hit = caches.iotlb.lookup(did, pasid, iova);
         if (hit != null && usable(hit, hit.user(), access)) {
-            return hit.user();
+            return iotlbHit(hit.user());
         }
         SecondStageFormat format = secondStageFormats[SecondStageFormat.levelsForAw(pe.addressWidth())];
         int width = Math.min(format.inputWidth(), cap.mgaw());
@@ -584,7 +644,7 @@ public final class Translator {
         if (hit != null) {
             TranslationResult r = privileged ? hit.supervisor() : hit.user();
             if (usable(hit, r, access)) {
-                return r;
+                return iotlbHit(r);
             }
         }
         int levels = format.levels();
