@@ -63,12 +63,11 @@ public final class VtdIommu implements Iommu {
     private final long iro;
     private final long fro;
     /**
-     * Pure IOTLB hits by request (see {@link HitMemo}): data word 0 the context- and PASID-cache slots,
-     * word 1 the IOTLB slot and probe count. Dies with {@link VtdCaches#epoch}, which caches and
-     * register writes advance.
+     * Pure IOTLB hits by request (see {@link HitMemo}) over the three caches such a hit consults. Dies
+     * with {@link VtdCaches#epoch}, which those caches and every register write advance.
      */
     private final HitMemo memo;
-    private long memoHits;
+    private static final int MEMO_CONTEXT = 0, MEMO_PASID = 1, MEMO_IOTLB = 2;
 
     private int gsts;
     private long rtaddr;
@@ -88,7 +87,8 @@ public final class VtdIommu implements Iommu {
         this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator, translator::scalableMode);
         this.iro = ecap.iotlbRegisterOffset();
         this.fro = cap.faultRecordingOffset();
-        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, 2, caches.epoch);
+        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, caches.epoch, caches.config.contextCache(),
+                caches.config.pasidCache(), caches.iotlb.cache());
     }
 
     /**
@@ -104,7 +104,7 @@ public final class VtdIommu implements Iommu {
      * on or off: this counts the simulator's shortcut, not anything the unit does.
      */
     public long hitMemoHits() {
-        return memoHits;
+        return memo.hits();
     }
 
     public VtdConfig config() {
@@ -131,21 +131,21 @@ public final class VtdIommu implements Iommu {
         Objects.requireNonNull(request, "request");
         long k0 = memoKey(request);
         long k1 = request.iova() >>> 12;
-        int m = memo.find(k0, k1);
-        if (m >= 0) {
-            memoHits++;
-            translator.replayHit(memo.data(m, 0), memo.data(m, 1));
-            return memo.result(m);
+        TranslationResult hit = memo.find(k0, k1);
+        if (hit != null) {
+            return hit;
         }
+        memo.settle(); // the full lookup below reads and changes the caches the memo hits stand for
         Translation t = translator.translate(request);
         if (t instanceof Fault) {
             faults.record(request, translator.lastReason(), translator.lastFpd());
         } else if (translator.pureHit()) {
             int e = memo.put(k0, k1, (TranslationResult) t);
-            if (e >= 0) {
-                memo.setData(e, 0, translator.pureHitConfigSlots());
-                memo.setData(e, 1, translator.pureHitIotlbSlot());
+            memo.use(e, MEMO_CONTEXT, translator.contextSlot(), 1);
+            if (translator.pasidSlot() >= 0) {
+                memo.use(e, MEMO_PASID, translator.pasidSlot(), 1);
             }
+            memo.use(e, MEMO_IOTLB, translator.iotlbSlot(), translator.iotlbProbes());
         }
         return t;
     }
@@ -253,7 +253,7 @@ public final class VtdIommu implements Iommu {
     @Override
     public void mmioWrite(long offset, int width, long value) {
         Iommu.checkWidth(width);
-        caches.epoch.advance(); // any register may change how a request translates: forget memoised hits
+        memo.settleAndAdvance(); // any register may change how a request translates: forget memoised hits
         if (offset < 0 || offset >= REGISTER_BLOCK_SIZE || (offset & (width - 1)) != 0) {
             return;
         }
@@ -427,6 +427,7 @@ public final class VtdIommu implements Iommu {
 
     @Override
     public Map<String, Long> statistics() {
+        memo.settle(); // memo hits are counted lazily; credit them before reporting
         Map<String, Long> m = new LinkedHashMap<>();
         caches.putStatistics(m);
         m.put("walks", translator.firstStageWalks() + translator.secondStageWalks() + translator.nestedWalks());

@@ -1,74 +1,109 @@
 package org.iommusim.core.cache;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 import org.iommusim.core.request.TranslationResult;
 
 /**
  * A memo of the hit path: for a request key (packed by the model: requester, PASID, access kind,
  * 4 KiB input page) it remembers the result a full lookup returned when every cache the model consulted
- * hit, and where those hits were, so the next identical request skips the probes. It is not an
- * architectural structure and changes nothing a model shows: the model replays each remembered hit
- * through {@link TranslationCache#replayHit} (counters and LRU stamps move exactly as the full lookup
- * would move them), and an entry dies as soon as the {@link CacheEpoch} it was made at advances (any
- * cached entry replaced, evicted or invalidated, any register written). A request whose full lookup
- * would walk, fill or fault is never memoised: only a lookup that touched no memory and changed no entry
- * can be repeated this way.
+ * hit, and which entries those hits were, so the next identical request skips the probes. It is not an
+ * architectural structure and changes nothing a model shows:
+ * <ul>
+ * <li>a memo hit takes one tick of the caches' shared {@link CacheEpoch} and counts itself in its memo
+ *     entry; {@link #settle()} later stamps each cache entry the hit used with that tick (LRU order is
+ *     then exactly what the full lookups would have left) and credits the caches' counters (a hit and
+ *     the probes the full lookup made, per cache);</li>
+ * <li>an entry dies as soon as the epoch it was made at advances: any entry of those caches replaced,
+ *     evicted or invalidated, or anything else the model declares (a register write).</li>
+ * </ul>
+ * The model must call {@link #settle()} before anything can read or change those caches: before a full
+ * lookup, before a register write takes effect (or {@link #settleAndAdvance()}), before it reports
+ * statistics. Settling costs nothing when no memo hit happened since the last time.
  *
- * <p>Direct-mapped over primitive arrays; a lookup allocates nothing. Each entry holds two key words,
- * its epoch and {@code dataWords} longs of the model's own (cache slots and probe counts). Not
- * thread-safe, like the caches it mirrors.
+ * <p>A request whose full lookup would walk, fill or fault must never be memoised: only a lookup that
+ * touched no memory and changed no entry can be repeated this way.
+ *
+ * <p>Direct-mapped over primitive arrays; a hit allocates nothing. Not thread-safe, like the caches it
+ * mirrors.
  */
 public final class HitMemo {
     /** Entries of a model's memo: 4,096 keep 64 hot pages almost free of conflicts (docs/performance.md). */
     public static final int DEFAULT_ENTRIES_LOG2 = 12;
-    private static final int K0 = 0, K1 = 1, EPOCH = 2, DATA = 3;
+    private static final int K0 = 0, K1 = 1, EPOCH = 2, HITS = 3, LAST = 4, USES = 5;
     /** An epoch no memo entry can match: the counter starts at 0 and only grows. */
     private static final long DEAD = -1;
+    /** A use word for a cache the entry did not consult. */
+    private static final long UNUSED = -1;
 
     private final CacheEpoch epoch;
+    private final TranslationCache<?>[] caches;
+    /** The stamp array of each cache that keeps LRU order, null for the others. */
+    private final long[][] lruStamps;
     private final int shift;
     private final int stride;
-    /** Entry i occupies {@code words[i * stride .. i * stride + stride)}: one or two host cache lines. */
+    /**
+     * Entry i occupies {@code words[i * stride .. i * stride + stride)}: the key, the epoch it was made
+     * at, its unsettled hits and the tick of the last, and per cache one use word (slot in bits 31:0,
+     * probes in 63:32).
+     */
     private final long[] words;
     private final TranslationResult[] results;
+    /** The entries with unsettled hits, each once. */
+    private final int[] unsettled;
+    private int unsettledCount;
+    /** Hits already credited to the caches. */
+    private long credited;
     private boolean enabled = true;
 
-    public HitMemo(int entriesLog2, int dataWords, CacheEpoch epoch) {
+    /**
+     * @param caches the caches a full hit consults, all built with {@code epoch}; their order is the
+     *               index {@link #use} takes
+     */
+    public HitMemo(int entriesLog2, CacheEpoch epoch, TranslationCache<?>... caches) {
         if (entriesLog2 < 1 || entriesLog2 > 20) {
             throw new IllegalArgumentException("entriesLog2 must be 1..20: " + entriesLog2);
         }
-        if (dataWords < 0 || dataWords > 8) {
-            throw new IllegalArgumentException("dataWords must be 0..8: " + dataWords);
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
+        this.caches = caches.clone();
+        this.lruStamps = new long[caches.length][];
+        for (int c = 0; c < caches.length; c++) {
+            if (caches[c].epoch() != epoch) {
+                throw new IllegalArgumentException("cache " + caches[c].name() + " does not share the memo's epoch");
+            }
+            lruStamps[c] = caches[c].lruStamps();
         }
-        this.epoch = java.util.Objects.requireNonNull(epoch, "epoch");
         this.shift = 64 - entriesLog2;
-        this.stride = DATA + dataWords;
+        this.stride = USES + caches.length;
         int entries = 1 << entriesLog2;
         this.words = new long[entries * stride];
         this.results = new TranslationResult[entries];
+        this.unsettled = new int[entries];
         clear();
     }
 
-    /** The entry for the key if it is alive, else -1. */
-    public int find(long k0, long k1) {
+    /**
+     * The memoised result for the key, with the hit's effects on the caches; null when there is no live
+     * entry (the model then takes the full lookup).
+     */
+    public TranslationResult find(long k0, long k1) {
         int i = index(k0, k1);
         int b = i * stride;
-        return words[b + K0] == k0 && words[b + K1] == k1 && words[b + EPOCH] == epoch.value() ? i : -1;
-    }
-
-    public TranslationResult result(int entry) {
-        return results[entry];
-    }
-
-    /** Data word {@code w} of a live entry. */
-    public long data(int entry, int w) {
-        return words[entry * stride + DATA + w];
+        long[] w = words;
+        if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != epoch.value()) {
+            return null;
+        }
+        w[b + LAST] = epoch.nextTick();
+        if (w[b + HITS]++ == 0) {
+            unsettled[unsettledCount++] = i;
+        }
+        return results[i];
     }
 
     /**
-     * Remembers a full lookup's result (replacing whatever shared the slot) and returns the entry, whose
-     * data words the caller then sets; -1 when the memo is disabled.
+     * Remembers a pure hit's result, replacing whatever shared its slot, and returns the entry for the
+     * {@link #use} calls that record where the hit was; -1 when the memo is disabled.
      */
     public int put(long k0, long k1, TranslationResult result) {
         if (!enabled) {
@@ -76,15 +111,67 @@ public final class HitMemo {
         }
         int i = index(k0, k1);
         int b = i * stride;
-        words[b + K0] = k0;
-        words[b + K1] = k1;
-        words[b + EPOCH] = epoch.value();
-        results[i] = result;
+        settle();
+        w(b, K0, k0);
+        w(b, K1, k1);
+        w(b, EPOCH, epoch.value());
+        for (int c = 0; c < caches.length; c++) {
+            w(b, USES + c, UNUSED);
+        }
+        results[i] = Objects.requireNonNull(result, "result");
         return i;
     }
 
-    public void setData(int entry, int w, long value) {
-        words[entry * stride + DATA + w] = value;
+    /**
+     * Records that the memoised hit used the entry in {@code slot} of cache {@code cache} (its index in the
+     * constructor), found after {@code probes} probes of that cache.
+     */
+    public void use(int entry, int cache, int slot, int probes) {
+        if (entry >= 0) {
+            w(entry * stride, USES + cache, (slot & 0xFFFF_FFFFL) | ((long) probes << 32));
+        }
+    }
+
+    /** Applies the memo hits since the last settle to the caches: their LRU stamps and counters. */
+    public void settle() {
+        for (int n = 0; n < unsettledCount; n++) {
+            settle(unsettled[n] * stride);
+        }
+        unsettledCount = 0;
+    }
+
+    /** {@link #settle()}, then advances the epoch: for a register write, which may change any outcome. */
+    public void settleAndAdvance() {
+        settle();
+        epoch.advance();
+    }
+
+    /** Memo hits so far. */
+    public long hits() {
+        settle();
+        return credited;
+    }
+
+    private void settle(int b) {
+        long hits = words[b + HITS];
+        if (hits == 0) {
+            return;
+        }
+        words[b + HITS] = 0;
+        credited += hits;
+        long last = words[b + LAST];
+        for (int c = 0; c < caches.length; c++) {
+            long use = words[b + USES + c];
+            if (use != UNUSED) {
+                caches[c].creditHits(hits, hits * (use >>> 32));
+                long[] stamps = lruStamps[c];
+                int slot = (int) use;
+                // several memo entries can share one cache entry (a device's context entry): keep the latest
+                if (stamps != null && stamps[slot] < last) {
+                    stamps[slot] = last;
+                }
+            }
+        }
     }
 
     /**
@@ -92,12 +179,17 @@ public final class HitMemo {
      * it off; tests compare the two.
      */
     public void setEnabled(boolean on) {
+        settle();
         enabled = on;
         clear();
     }
 
     public boolean enabled() {
         return enabled;
+    }
+
+    private void w(int base, int word, long value) {
+        words[base + word] = value;
     }
 
     private void clear() {
@@ -107,7 +199,11 @@ public final class HitMemo {
         Arrays.fill(results, null);
     }
 
+    /**
+     * Fibonacci hashing of the page number with the rotated request word mixed in: one multiply, and
+     * consecutive pages of one requester land in distinct entries.
+     */
     private int index(long k0, long k1) {
-        return (int) (((k0 * 0x9E37_79B9_7F4A_7C15L) ^ k1) * 0xBF58_476D_1CE4_E5B9L >>> shift);
+        return (int) ((Long.rotateLeft(k0, 40) ^ k1) * 0x9E37_79B9_7F4A_7C15L >>> shift);
     }
 }

@@ -32,7 +32,6 @@ public final class TranslationCache<V> {
     private final SplittableRandom random;
     private final boolean lru;
     private final CacheEpoch epoch;
-    private long tick;
     private int lastHitSlot = -1;
     private int occupancy;
 
@@ -65,6 +64,15 @@ public final class TranslationCache<V> {
         return name;
     }
 
+    CacheEpoch epoch() {
+        return epoch;
+    }
+
+    /** The stamp array when the policy is LRU (a {@link HitMemo} stamps memoised hits in it), else null. */
+    long[] lruStamps() {
+        return lru ? stamp : null;
+    }
+
     public CacheConfig config() {
         return config;
     }
@@ -82,7 +90,7 @@ public final class TranslationCache<V> {
             if (keys[2 * i] == k0 && keys[2 * i + 1] == k1 && (v = values[i]) != null) {
                 hits++;
                 if (lru) {
-                    stamp[i] = ++tick;
+                    stamp[i] = epoch.nextTick();
                 }
                 lastHitSlot = i;
                 return (V) v;
@@ -105,8 +113,14 @@ public final class TranslationCache<V> {
         lookups += probes;
         hits++;
         if (lru) {
-            stamp[slot] = ++tick;
+            stamp[slot] = epoch.nextTick();
         }
+    }
+
+    /** The counters of {@code hitCount} memoised hits that made {@code probes} probes (their LRU stamps are set by the memo). */
+    void creditHits(long hitCount, long probes) {
+        hits += hitCount;
+        lookups += probes;
     }
 
     /**
@@ -129,7 +143,7 @@ public final class TranslationCache<V> {
                 }
             } else if (keys[2 * i] == k0 && keys[2 * i + 1] == k1) {
                 values[i] = value;
-                stamp[i] = ++tick;
+                stamp[i] = epoch.nextTick();
                 epoch.advance();
                 return;
             }
@@ -145,7 +159,7 @@ public final class TranslationCache<V> {
         keys[2 * slot] = k0;
         keys[2 * slot + 1] = k1;
         values[slot] = value;
-        stamp[slot] = ++tick;
+        stamp[slot] = epoch.nextTick();
     }
 
     /** Removes the entry for exactly this key; true if there was one. */

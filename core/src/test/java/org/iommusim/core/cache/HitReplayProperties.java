@@ -1,10 +1,13 @@
 package org.iommusim.core.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+
+import org.iommusim.core.request.TranslationResult;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -49,9 +52,12 @@ class HitReplayProperties {
         CacheEpoch e2 = new CacheEpoch();
         TranslationCache<Long> looked = new TranslationCache<>("a", config, e1);
         TranslationCache<Long> replayed = new TranslationCache<>("b", config, e2);
-        HitMemo memo = new HitMemo(6, 1, e2);
+        HitMemo memo = new HitMemo(6, e2, replayed);
         long value = 0;
         for (Op op : ops) {
+            if (op.kind() < 5) {
+                memo.settle(); // the memo's contract: settle before anything else touches the caches
+            }
             switch (op.kind()) {
                 case 0, 1, 2 -> {
                     value++;
@@ -68,18 +74,51 @@ class HitReplayProperties {
                 }
                 default -> {
                     Long expected = looked.lookup(op.k0(), op.k1());
-                    int m = memo.find(op.k0(), op.k1());
-                    if (m >= 0) {
-                        replayed.replayHit((int) memo.data(m, 0), 1);
-                        assertEquals(expected, Long.valueOf(memo.result(m).pageBase() >>> 12));
+                    TranslationResult m = memo.find(op.k0(), op.k1());
+                    if (m != null) {
+                        assertEquals(expected, Long.valueOf(m.pageBase() >>> 12));
                     } else {
+                        memo.settle();
                         Long got = replayed.lookup(op.k0(), op.k1());
                         assertEquals(expected, got);
                         if (got != null) {
-                            int i = memo.put(op.k0(), op.k1(),
-                                    new org.iommusim.core.request.TranslationResult(got << 12, 4096, 0, 0));
-                            memo.setData(i, 0, replayed.lastHitSlot());
+                            int i = memo.put(op.k0(), op.k1(), new TranslationResult(got << 12, 4096, 0, 0));
+                            memo.use(i, 0, replayed.lastHitSlot(), 1);
                         }
+                    }
+                }
+            }
+            memo.settle();
+            assertEquals(looked.statistics(), replayed.statistics());
+        }
+    }
+
+    /** The eager form: {@code replayHit} alone does what a lookup that hit did. */
+    @Property
+    void anEagerReplayEqualsTheLookup(@ForAll("configs") CacheConfig config, @ForAll("ops") List<Op> ops) {
+        CacheEpoch e1 = new CacheEpoch();
+        CacheEpoch e2 = new CacheEpoch();
+        TranslationCache<Long> looked = new TranslationCache<>("a", config, e1);
+        TranslationCache<Long> replayed = new TranslationCache<>("b", config, e2);
+        long lastEpoch = -1;
+        long lastK0 = -1;
+        long lastK1 = -1;
+        int lastSlot = -1;
+        for (Op op : ops) {
+            if (op.kind() < 5) {
+                looked.fill(op.k0(), op.k1(), (long) op.kind());
+                replayed.fill(op.k0(), op.k1(), (long) op.kind());
+            } else {
+                Long expected = looked.lookup(op.k0(), op.k1());
+                if (lastEpoch == e2.value() && lastK0 == op.k0() && lastK1 == op.k1()) {
+                    replayed.replayHit(lastSlot, 1);
+                } else {
+                    assertEquals(expected, replayed.lookup(op.k0(), op.k1()));
+                    if (expected != null) {
+                        lastEpoch = e2.value();
+                        lastK0 = op.k0();
+                        lastK1 = op.k1();
+                        lastSlot = replayed.lastHitSlot();
                     }
                 }
             }
@@ -114,22 +153,38 @@ class HitReplayProperties {
     }
 
     @Property
-    void aMemoEntryDiesWithItsEpoch(@ForAll long k0, @ForAll long k1) {
+    void aMemoEntryDiesWithItsEpochAndCreditsItsHits(@ForAll long k0, @ForAll long k1) {
         CacheEpoch epoch = new CacheEpoch();
-        HitMemo memo = new HitMemo(4, 2, epoch);
-        var r = new org.iommusim.core.request.TranslationResult(0x1000, 4096, 1, 0);
+        TranslationCache<Long> used = new TranslationCache<>("u", CacheConfig.of(4, 4), epoch);
+        TranslationCache<Long> unused = new TranslationCache<>("n", CacheConfig.of(4, 4), epoch);
+        used.fill(1, 2, 3L);
+        TranslationResult r = new TranslationResult(0x1000, 4096, 1, 0);
+        HitMemo memo = memo(epoch, used, unused);
         int i = memo.put(k0, k1, r);
-        memo.setData(i, 1, 42);
-        assertEquals(i, memo.find(k0, k1));
-        assertSame(r, memo.result(i));
-        assertEquals(42, memo.data(i, 1));
-        assertEquals(-1, memo.find(k0 + 1, k1));
+        memo.use(i, 0, 0, 3);
+        assertSame(r, memo.find(k0, k1));
+        assertSame(r, memo.find(k0, k1));
+        assertEquals(0, used.statistics().hits(), "credited lazily");
+        assertEquals(2, memo.hits());
+        memo.settle();
+        assertEquals(2, used.statistics().hits());
+        assertEquals(6, used.statistics().lookups(), "three probes per hit");
+        assertEquals(0, unused.statistics().lookups(), "a cache the hit did not consult is not credited");
+        memo.settle();
+        assertEquals(2, used.statistics().hits(), "credited once");
+        assertNull(memo.find(k0 + 1, k1));
         epoch.advance();
-        assertEquals(-1, memo.find(k0, k1));
+        assertNull(memo.find(k0, k1));
         memo.put(k0, k1, r);
-        assertNotEquals(-1, memo.find(k0, k1));
+        assertSame(r, memo.find(k0, k1));
         memo.setEnabled(false);
-        assertEquals(-1, memo.find(k0, k1));
+        assertNull(memo.find(k0, k1));
         assertEquals(-1, memo.put(k0, k1, r));
+        assertThrows(IllegalArgumentException.class,
+                () -> new HitMemo(4, new CacheEpoch(), used), "caches must share the memo's epoch");
+    }
+
+    private static HitMemo memo(CacheEpoch epoch, TranslationCache<?>... caches) {
+        return new HitMemo(4, epoch, caches);
     }
 }

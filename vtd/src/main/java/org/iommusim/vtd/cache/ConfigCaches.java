@@ -44,14 +44,19 @@ public final class ConfigCaches {
         return context.lookup(sid & 0xFFFF, scalable ? 1 : 0);
     }
 
+    /** The context cache itself, for the unit's hit memo. */
+    public TranslationCache<ContextCacheEntry> contextCache() {
+        return context;
+    }
+
+    /** The PASID cache itself, for the unit's hit memo. */
+    public TranslationCache<PasidCacheEntry> pasidCache() {
+        return pasid;
+    }
+
     /** The slot of the context-cache entry the last hit returned. */
     public int lastContextSlot() {
         return context.lastHitSlot();
-    }
-
-    /** Repeats a context-cache hit on {@code slot} (see {@link org.iommusim.core.cache.HitMemo}). */
-    public void replayContextHit(int slot) {
-        context.replayHit(slot, 1);
     }
 
     public void fillContext(ContextCacheEntry e) {
@@ -64,10 +69,6 @@ public final class ConfigCaches {
 
     public int lastPasidSlot() {
         return pasid.lastHitSlot();
-    }
-
-    public void replayPasidHit(int slot) {
-        pasid.replayHit(slot, 1);
     }
 
     public void fillPasid(PasidCacheEntry e) {

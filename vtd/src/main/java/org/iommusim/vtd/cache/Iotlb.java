@@ -41,6 +41,11 @@ public final class Iotlb {
         return null;
     }
 
+    /** The cache itself, for the unit's hit memo. */
+    public TranslationCache<IotlbEntry> cache() {
+        return cache;
+    }
+
     /** The slot of the entry the last hit returned. */
     public int lastHitSlot() {
         return cache.lastHitSlot();
@@ -49,11 +54,6 @@ public final class Iotlb {
     /** How many page sizes the last hit probed before it found its entry (1 for 4 KiB). */
     public int lastProbes() {
         return lastProbes;
-    }
-
-    /** Repeats a hit on {@code slot} found after {@code probes} probes. */
-    public void replayHit(int slot, int probes) {
-        cache.replayHit(slot, probes);
     }
 
     public void fill(IotlbEntry entry) {

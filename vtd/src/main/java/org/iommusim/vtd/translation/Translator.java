@@ -342,28 +342,24 @@ public final class Translator {
         return pureHit;
     }
 
-    /** The context- and PASID-cache slots of the last pure hit, packed for the memo. */
-    public long pureHitConfigSlots() {
-        return (contextSlot & 0xFFFF_FFFFL) | ((long) (pasidSlot + 1) << 32);
+    /** Context-cache slot of the last pure hit. */
+    public int contextSlot() {
+        return contextSlot;
     }
 
-    /** The IOTLB slot and probe count of the last pure hit, packed for the memo. */
-    public long pureHitIotlbSlot() {
-        return (iotlbSlot & 0xFFFF_FFFFL) | ((long) iotlbProbes << 32);
+    /** PASID-cache slot of the last pure hit; -1 in legacy mode, which has no PASID cache lookup. */
+    public int pasidSlot() {
+        return pasidSlot;
     }
 
-    /**
-     * Repeats the cache effects of a memoised pure hit, exactly as {@link #translate} would have made
-     * them: one hit in the context cache, one in the PASID cache (scalable mode), the IOTLB's probes.
-     */
-    public void replayHit(long configSlots, long iotlbSlotAndProbes) {
-        lastReason = null;
-        caches.config.replayContextHit((int) configSlots);
-        int pasidEntry = (int) (configSlots >>> 32) - 1;
-        if (pasidEntry >= 0) {
-            caches.config.replayPasidHit(pasidEntry);
-        }
-        caches.iotlb.replayHit((int) iotlbSlotAndProbes, (int) (iotlbSlotAndProbes >>> 32));
+    /** IOTLB slot of the last pure hit. */
+    public int iotlbSlot() {
+        return iotlbSlot;
+    }
+
+    /** Page sizes the IOTLB lookup of the last pure hit probed. */
+    public int iotlbProbes() {
+        return iotlbProbes;
     }
 
     private static boolean usable(IotlbEntry e, TranslationResult r, Access access) {
