@@ -45,7 +45,7 @@ public final class PhysicalMemory {
      * table frames over and over, and two array loads are cheaper than a hash probe. Frames are never
      * freed, so an entry never goes stale; absent frames are not remembered.
      */
-    private static final int RECENT_SHIFT = 56;
+    private static final int RECENT_SHIFT = 52;
     private static final int RECENT = 1 << (64 - RECENT_SHIFT);
     private final long[] recentNumbers = new long[RECENT];
     private final byte[][] recentFrames = new byte[RECENT][];
@@ -84,6 +84,20 @@ public final class PhysicalMemory {
     public long read64(long address, AccessPurpose purpose) {
         references[purpose.ordinal()]++;
         return read64(address);
+    }
+
+    /**
+     * A counted read of one naturally aligned 8-byte entry (a page-table entry, a descriptor word) whose
+     * address the caller has already found {@link #inRange}: the walkers' hot path, which skips the
+     * second range check. An address that is not 8-byte aligned takes the general path.
+     */
+    public long readEntry(long address, AccessPurpose purpose) {
+        references[purpose.ordinal()]++;
+        if ((address & 7) != 0) {
+            return read64(address);
+        }
+        byte[] f = existingFrame(address >>> FRAME_SHIFT);
+        return f == null ? 0 : (long) LONG_LE.get(f, (int) (address & FRAME_MASK));
     }
 
     public int read32(long address, AccessPurpose purpose) {

@@ -47,7 +47,7 @@ public final class NestedWalker {
                         entries, addresses);
                 return new NestedWalkResult(NestedWalkResult.Status.STAGE1_FAULT, abort, s2, entryIpa, true, 0, 0);
             }
-            long entry = memory.read64(entryAddress, AccessPurpose.PAGE_WALK);
+            long entry = memory.readEntry(entryAddress, AccessPurpose.PAGE_WALK);
             trace.reference(1, level, entryAddress, entry);
             entries[step] = entry;
             EntryKind kind = stage1.classify(entry, step);

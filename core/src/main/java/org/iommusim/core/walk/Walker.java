@@ -38,26 +38,22 @@ public final class Walker {
                 return new WalkResult(WalkResult.Status.ABORT, stage, startStep, step, level, entryAddress, 0,
                         entries, addresses);
             }
-            long entry = memory.read64(entryAddress, AccessPurpose.PAGE_WALK);
+            long entry = memory.readEntry(entryAddress, AccessPurpose.PAGE_WALK);
             trace.reference(stage, level, entryAddress, entry);
             entries[step] = entry;
             EntryKind kind = format.classify(entry, step);
             if (kind == EntryKind.TABLE && step == levels - 1) {
                 kind = EntryKind.RESERVED;
             }
-            switch (kind) {
-                case INVALID:
-                    return new WalkResult(WalkResult.Status.INVALID, stage, startStep, step, level, 0, 0, entries,
-                            addresses);
-                case RESERVED:
-                    return new WalkResult(WalkResult.Status.RESERVED, stage, startStep, step, level, 0, 0, entries,
-                            addresses);
-                case LEAF:
-                    return new WalkResult(WalkResult.Status.OK, stage, startStep, step, level,
-                            format.outputAddress(entry, step), format.pageSize(step), entries, addresses);
-                case TABLE:
-                default:
-                    table = format.nextTable(entry, step);
+            // an if chain, not a switch: a switch on an enum loads a synthetic ordinal map on every step
+            if (kind == EntryKind.TABLE) {
+                table = format.nextTable(entry, step);
+            } else if (kind == EntryKind.LEAF) {
+                return new WalkResult(WalkResult.Status.OK, stage, startStep, step, level,
+                        format.outputAddress(entry, step), format.pageSize(step), entries, addresses);
+            } else {
+                return new WalkResult(kind == EntryKind.INVALID ? WalkResult.Status.INVALID
+                        : WalkResult.Status.RESERVED, stage, startStep, step, level, 0, 0, entries, addresses);
             }
         }
         throw new AssertionError("unreachable: the last step always ends the walk");

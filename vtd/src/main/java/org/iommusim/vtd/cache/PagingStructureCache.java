@@ -14,6 +14,7 @@ import org.iommusim.core.cache.TranslationCache;
  */
 public final class PagingStructureCache {
     private final TranslationCache<Entry> cache;
+    private final boolean enabled;
     private long hits;
     private long misses;
 
@@ -26,6 +27,7 @@ public final class PagingStructureCache {
 
     public PagingStructureCache(String name, CacheConfig config) {
         this.cache = new TranslationCache<>(name, config);
+        this.enabled = config.entries() > 0;
     }
 
     private static long key0(int did, int pasid, int step, int levels) {
@@ -59,8 +61,9 @@ public final class PagingStructureCache {
         return cache.invalidateIf((k0, k1, e) -> e.did() == did && e.pasid() == pasid);
     }
 
+    /** False when sized 0: walks then skip the lookups and fills altogether. */
     public boolean enabled() {
-        return cache.capacity() > 0;
+        return enabled;
     }
 
     public long hits() {
