@@ -39,6 +39,10 @@ class PhysicalMemoryProperties {
                 expected = (expected << 8) | (model.getOrDefault(a + i, (byte) 0) & 0xFF);
             }
             assertEquals(expected, m.read64(a), "read64 at " + Long.toHexString(a));
+            long before = m.references(AccessPurpose.PAGE_WALK);
+            assertEquals(expected, m.readEntry(a, AccessPurpose.PAGE_WALK), "readEntry at " + Long.toHexString(a));
+            assertEquals(m.read64(a & ~7L), m.readEntry(a & ~7L, AccessPurpose.PAGE_WALK), "aligned readEntry");
+            assertEquals(before + 2, m.references(AccessPurpose.PAGE_WALK), "each readEntry is one reference");
         }
     }
 
