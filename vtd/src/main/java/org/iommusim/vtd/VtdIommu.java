@@ -9,6 +9,7 @@ import org.iommusim.core.cache.HitMemo;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.memory.AccessPurpose;
 import org.iommusim.core.memory.PhysicalMemory;
+import org.iommusim.core.request.Access;
 import org.iommusim.core.request.Fault;
 import org.iommusim.core.request.Translation;
 import org.iommusim.core.request.TranslationRequest;
@@ -156,7 +157,10 @@ public final class VtdIommu implements Iommu {
      * as its 4 KiB page: every check after the IOTLB lookup (the interrupt range) is a function of it.
      */
     private static long memoKey(TranslationRequest r) {
-        return (r.sourceId() & 0xFFFFL) | ((long) (r.pasid() + 1) << 16) | ((long) r.access().ordinal() << 37)
+        Access a = r.access();
+        // compared with the constants rather than through ordinal(): one load fewer on every hit
+        long access = a == Access.READ ? 0 : a == Access.WRITE ? 1L << 37 : 2L << 37;
+        return (r.sourceId() & 0xFFFFL) | ((long) (r.pasid() + 1) << 16) | access
                 | (r.privileged() ? 1L << 39 : 0) | (r.translated() ? 1L << 40 : 0);
     }
 

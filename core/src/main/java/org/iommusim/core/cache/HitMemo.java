@@ -42,9 +42,10 @@ public final class HitMemo {
     /** The stamp array of each cache that keeps LRU order, null for the others. */
     private final long[][] lruStamps;
     private final int shift;
-    private final int stride;
+    /** log2 of the words per entry: a power of two, so an entry's first word is a shift away. */
+    private final int strideShift;
     /**
-     * Entry i occupies {@code words[i * stride .. i * stride + stride)}: the key, the epoch it was made
+     * Entry i occupies {@code words[i << strideShift ..]}: the key, the epoch it was made
      * at, its unsettled hits and the tick of the last, and per cache one use word (slot in bits 31:0,
      * probes in 63:32).
      */
@@ -75,9 +76,9 @@ public final class HitMemo {
             lruStamps[c] = caches[c].lruStamps();
         }
         this.shift = 64 - entriesLog2;
-        this.stride = USES + caches.length;
+        this.strideShift = 32 - Integer.numberOfLeadingZeros(USES + caches.length - 1);
         int entries = 1 << entriesLog2;
-        this.words = new long[entries * stride];
+        this.words = new long[entries << strideShift];
         this.results = new TranslationResult[entries];
         this.unsettled = new int[entries];
         clear();
@@ -89,7 +90,7 @@ public final class HitMemo {
      */
     public TranslationResult find(long k0, long k1) {
         int i = index(k0, k1);
-        int b = i * stride;
+        int b = i << strideShift;
         long[] w = words;
         if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != epoch.value()) {
             return null;
@@ -110,7 +111,7 @@ public final class HitMemo {
             return -1;
         }
         int i = index(k0, k1);
-        int b = i * stride;
+        int b = i << strideShift;
         settle();
         w(b, K0, k0);
         w(b, K1, k1);
@@ -128,14 +129,14 @@ public final class HitMemo {
      */
     public void use(int entry, int cache, int slot, int probes) {
         if (entry >= 0) {
-            w(entry * stride, USES + cache, (slot & 0xFFFF_FFFFL) | ((long) probes << 32));
+            w(entry << strideShift, USES + cache, (slot & 0xFFFF_FFFFL) | ((long) probes << 32));
         }
     }
 
     /** Applies the memo hits since the last settle to the caches: their LRU stamps and counters. */
     public void settle() {
         for (int n = 0; n < unsettledCount; n++) {
-            settle(unsettled[n] * stride);
+            settle(unsettled[n] << strideShift);
         }
         unsettledCount = 0;
     }
@@ -193,7 +194,7 @@ public final class HitMemo {
     }
 
     private void clear() {
-        for (int b = 0; b < words.length; b += stride) {
+        for (int b = 0; b < words.length; b += 1 << strideShift) {
             words[b + EPOCH] = DEAD;
         }
         Arrays.fill(results, null);
