@@ -133,9 +133,11 @@ public final class VtdIommu implements Iommu {
         long k0 = memoKey(request);
         long k1 = request.iova() >>> 12;
         TranslationResult hit = memo.find(k0, k1);
-        if (hit != null) {
-            return hit;
-        }
+        return hit != null ? hit : fullLookup(request, k0, k1);
+    }
+
+    /** The translation of chapter 3 through the caches; a pure hit is memoised for the next time. */
+    private Translation fullLookup(TranslationRequest request, long k0, long k1) {
         memo.settle(); // the full lookup below reads and changes the caches the memo hits stand for
         Translation t = translator.translate(request);
         if (t instanceof Fault) {
