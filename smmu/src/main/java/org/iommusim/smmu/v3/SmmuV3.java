@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.iommusim.core.cache.CacheStatistics;
+import org.iommusim.core.cache.HitMemo;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.memory.AccessPurpose;
 import org.iommusim.core.memory.PhysicalMemory;
+import org.iommusim.core.request.Access;
 import org.iommusim.core.request.Fault;
 import org.iommusim.core.request.Permissions;
 import org.iommusim.core.request.Translation;
@@ -42,6 +44,12 @@ public final class SmmuV3 implements Iommu {
     private final CommandQueue commandQueue;
     private final CommandProcessor commands;
     private final Translator translator;
+    /**
+     * Pure TLB hits by request (see {@link HitMemo}) over the caches such a hit consults. Dies with
+     * {@link Caches#epoch}, which those caches and every register write advance.
+     */
+    private final HitMemo memo;
+    private static final int MEMO_STE = 0, MEMO_CD = 1, MEMO_TLB = 2;
     private final StallTable stalls;
 
     private int cr0;
@@ -77,6 +85,8 @@ public final class SmmuV3 implements Iommu {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.id = Objects.requireNonNull(id, "id");
         this.caches = new Caches(cacheSizes);
+        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, caches.epoch, caches.config.steCache(),
+                caches.config.cdCache(), caches.tlb.cache());
         this.eventQueue = new EventQueue(memory, errors, id.eventqs());
         this.stalls = new StallTable(id.stallMax());
         this.commands = new CommandProcessor(id, caches, stalls, memory, new CommandProcessor.Completion() {
@@ -143,6 +153,7 @@ public final class SmmuV3 implements Iommu {
     @Override
     public void mmioWrite(long offset, int width, long value) {
         Iommu.checkWidth(width);
+        memo.settleAndAdvance(); // any register may change how a request translates: forget memoised hits
         write32(offset, (int) value);
         if (width == 8) {
             write32(offset + 4, (int) (value >>> 32));
@@ -342,6 +353,29 @@ public final class SmmuV3 implements Iommu {
     @Override
     public Translation translate(TranslationRequest request) {
         Objects.requireNonNull(request, "request");
+        long k0 = memoKey(request);
+        long k1 = request.iova() >>> 12;
+        TranslationResult hit = memo.find(k0, k1);
+        return hit != null ? hit : fullLookup(request, k0, k1);
+    }
+
+    /**
+     * Everything of a request but its address that decides its translation: StreamID (31:0),
+     * SubstreamID + 1 (52:32), access (54:53), privileged (55), translated (56). The address enters the
+     * memo as its 4 KiB page: every check before and after the TLB lookup is a function of it (the
+     * smallest granule is 4 KiB).
+     */
+    private static long memoKey(TranslationRequest r) {
+        Access a = r.access();
+        // compared with the constants rather than through ordinal(): one load fewer on every hit
+        long access = a == Access.READ ? 0 : a == Access.WRITE ? 1L << 53 : 2L << 53;
+        return (r.sourceId() & 0xFFFF_FFFFL) | ((long) (r.pasid() + 1) << 32) | access
+                | (r.privileged() ? 1L << 55 : 0) | (r.translated() ? 1L << 56 : 0);
+    }
+
+    /** The translation of the specification through the caches; a pure TLB hit is memoised. */
+    private Translation fullLookup(TranslationRequest request, long k0, long k1) {
+        memo.settle(); // the lookup below reads and changes the caches the memo hits stand for
         if (request.translated()) {
             return translator.translateTranslated(request, enabled(ControlFields.CR0_SMMUEN),
                     enabled(ControlFields.CR0_ATSCHK), strtabBase, strtabBaseCfg);
@@ -353,21 +387,49 @@ public final class SmmuV3 implements Iommu {
             }
             return new TranslationResult(request.iova() & ~0xFFFL, 0x1000, Permissions.RWX, 0);
         }
-        return translator.translate(request, strtabBase, strtabBaseCfg, (cr2 & ControlFields.CR2_RECINVSID) != 0,
-                (cr2 & ControlFields.CR2_E2H) != 0);
+        Translation t = translator.translate(request, strtabBase, strtabBaseCfg,
+                (cr2 & ControlFields.CR2_RECINVSID) != 0, (cr2 & ControlFields.CR2_E2H) != 0);
+        if (translator.pureHit()) {
+            int e = memo.put(k0, k1, (TranslationResult) t);
+            memo.use(e, MEMO_STE, translator.steSlot(), 1);
+            if (translator.cdSlot() >= 0) {
+                memo.use(e, MEMO_CD, translator.cdSlot(), 1);
+            }
+            memo.use(e, MEMO_TLB, translator.tlbSlot(), translator.tlbProbes());
+        }
+        return t;
+    }
+
+    /**
+     * Turns the hit memo off or on. The SMMU behaves identically either way (same results, events,
+     * statistics); only the cost of a repeated TLB hit differs. On by default.
+     */
+    public void setHitMemoEnabled(boolean on) {
+        memo.setEnabled(on);
+    }
+
+    /**
+     * Translations the hit memo answered. Not in {@link #statistics()}, which is the same with the memo
+     * on or off: this counts the simulator's shortcut, not anything the SMMU does.
+     */
+    public long hitMemoHits() {
+        return memo.hits();
     }
 
     // ---- views ----
 
     @Override
     public Map<String, Long> statistics() {
+        // Memo hits are counted lazily: hits() settles them into the caches' counters; each one was also
+        // a translation and one TLB lookup that hit, which the SMMU's own counters add here.
+        long memoHits = memo.hits();
         Map<String, Long> m = new LinkedHashMap<>();
-        m.put("translations", translator.translations());
+        m.put("translations", translator.translations() + memoHits);
         m.put("faults", translator.faults());
         m.put("walks.stage1", translator.walks());
         m.put("walks.stage2", translator.stage2Walks());
-        m.put("tlb.lookups", caches.tlb.lookups());
-        m.put("tlb.hits", caches.tlb.hits());
+        m.put("tlb.lookups", caches.tlb.lookups() + memoHits);
+        m.put("tlb.hits", caches.tlb.hits() + memoHits);
         m.put("tlb.misses", caches.tlb.lookups() - caches.tlb.hits());
         put(m, "tlb", caches.tlb.statistics(), false);
         put(m, "cache.ste", caches.config.steStatistics(), true);

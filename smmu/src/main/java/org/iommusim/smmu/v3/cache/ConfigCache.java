@@ -1,6 +1,7 @@
 package org.iommusim.smmu.v3.cache;
 
 import org.iommusim.core.cache.CacheConfig;
+import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 import org.iommusim.core.cache.TranslationCache;
 import org.iommusim.smmu.v3.cd.Stage1Config;
@@ -15,9 +16,20 @@ public final class ConfigCache {
     private final TranslationCache<StreamConfig> stes;
     private final TranslationCache<Stage1Config> cds;
 
-    public ConfigCache(CacheConfig steConfig, CacheConfig cdConfig) {
-        this.stes = new TranslationCache<>("ste", steConfig);
-        this.cds = new TranslationCache<>("cd", cdConfig);
+    /** @param epoch advanced whenever a cached STE or CD changes (the SMMU's hit memo depends on both) */
+    public ConfigCache(CacheConfig steConfig, CacheConfig cdConfig, CacheEpoch epoch) {
+        this.stes = new TranslationCache<>("ste", steConfig, epoch);
+        this.cds = new TranslationCache<>("cd", cdConfig, epoch);
+    }
+
+    /** The STE cache itself, for the hit memo. */
+    public TranslationCache<StreamConfig> steCache() {
+        return stes;
+    }
+
+    /** The CD cache itself, for the hit memo. */
+    public TranslationCache<Stage1Config> cdCache() {
+        return cds;
     }
 
     private static long sid(int streamId) {

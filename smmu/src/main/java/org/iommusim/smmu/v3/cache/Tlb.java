@@ -1,6 +1,7 @@
 package org.iommusim.smmu.v3.cache;
 
 import org.iommusim.core.cache.CacheConfig;
+import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 import org.iommusim.core.cache.TranslationCache;
 
@@ -21,9 +22,21 @@ public final class Tlb {
     private final TranslationCache<TlbEntry> cache;
     private long lookups;
     private long hits;
+    private int lastProbes;
 
-    public Tlb(CacheConfig config) {
-        this.cache = new TranslationCache<>("tlb", config);
+    /** @param epoch advanced whenever an entry changes (the SMMU's hit memo depends on the TLB) */
+    public Tlb(CacheConfig config, CacheEpoch epoch) {
+        this.cache = new TranslationCache<>("tlb", config, epoch);
+    }
+
+    /** The cache itself, for the hit memo. */
+    public TranslationCache<TlbEntry> cache() {
+        return cache;
+    }
+
+    /** Probes the last hit made: an ASID probe and (stage 1) a global probe per page size tried. */
+    public int lastProbes() {
+        return lastProbes;
     }
 
     static long key0(int vmid, int asid, boolean global, int regime) {
@@ -45,14 +58,18 @@ public final class Tlb {
         lookups++;
         long k0 = key0(vmid, asid, false, regime);
         long g0 = key0(vmid, 0, true, regime);
+        int probes = 0;
         for (int size : log2Sizes) {
             long k1 = key1(input, size);
+            probes++;
             TlbEntry e = cache.lookup(k0, k1);
             if (e == null && stage1) {
+                probes++;
                 e = cache.lookup(g0, k1);
             }
             if (e != null) {
                 hits++;
+                lastProbes = probes;
                 return e;
             }
         }

@@ -83,6 +83,16 @@ public final class Translator {
     private WalkTrace trace = WalkTrace.NONE;
 
     private long translations;
+    /**
+     * Where the current translation's cache hits were, for the SMMU's hit memo: set when the STE (and
+     * the CD) came from the configuration cache and the TLB entry was usable as it was.
+     */
+    private boolean configHit;
+    private boolean pureHit;
+    private int steSlot;
+    private int cdSlot;
+    private int tlbSlot;
+    private int tlbProbes;
     private long faults;
     private long walks;
     private long eventsSuppressed;
@@ -118,6 +128,8 @@ public final class Translator {
         translations++;
         request = req;
         this.e2h = e2h;
+        pureHit = false;
+        cdSlot = -1;
         int sid = req.sourceId();
         int ssid = req.pasid();
         if (ssid >= 0 && id.ssidSize() != 0 && (ssid >>> id.ssidSize()) != 0) {
@@ -163,7 +175,10 @@ public final class Translator {
             cdIndex = 0;
         }
         Stage1Config s1 = caches.config.cd(sid, cdIndex);
-        if (s1 == null) {
+        if (s1 != null) {
+            cdSlot = caches.config.cdCache().lastHitSlot();
+        } else {
+            configHit = false;
             s1 = fetchCd(sc, cdIndex);
             if (s1 == null) {
                 return lastFault;
@@ -262,7 +277,9 @@ public final class Translator {
                                       boolean ordinary) {
         int sid = request.sourceId();
         StreamConfig sc = caches.config.ste(sid);
+        configHit = sc != null;
         if (sc != null) {
+            steSlot = caches.config.steCache().lastHitSlot();
             return sc;
         }
         StreamTable.Location loc = StreamTable.locate(memory, strtabBase, strtabBaseCfg, id, sid);
@@ -387,7 +404,7 @@ public final class Translator {
         if (hit != null) {
             TranslationResult r = hit.result(req.privileged());
             if (r.permits(req.access()) && !(hit.writeClean() && req.access() == Access.WRITE)) {
-                return r;
+                return tlbHit(r);
             }
         }
         if ((ipa >>> id.oasBits()) != 0) {
@@ -491,7 +508,7 @@ public final class Translator {
         if (hit != null) {
             TranslationResult r = hit.result(req.privileged());
             if (r.permits(req.access()) && !(hit.writeClean() && req.access() == Access.WRITE)) {
-                return r;
+                return tlbHit(r);
             }
         }
         walks++;
@@ -634,6 +651,43 @@ public final class Translator {
     }
 
     // ---- statistics ----
+
+    /** A usable TLB hit: remembers where it was, so that a pure hit can be memoised. */
+    private TranslationResult tlbHit(TranslationResult r) {
+        pureHit = configHit;
+        tlbSlot = caches.tlb.cache().lastHitSlot();
+        tlbProbes = caches.tlb.lastProbes();
+        return r;
+    }
+
+    /**
+     * True when the last {@link #translate} was a pure hit: STE (and CD) from the configuration cache,
+     * the TLB entry used as it was, so no memory was read and no cache changed. Only then may the SMMU
+     * memoise it ({@link org.iommusim.core.cache.HitMemo}).
+     */
+    public boolean pureHit() {
+        return pureHit;
+    }
+
+    /** STE-cache slot of the last pure hit. */
+    public int steSlot() {
+        return steSlot;
+    }
+
+    /** CD-cache slot of the last pure hit; -1 when it had no stage 1 (no CD was looked up). */
+    public int cdSlot() {
+        return cdSlot;
+    }
+
+    /** TLB slot of the last pure hit. */
+    public int tlbSlot() {
+        return tlbSlot;
+    }
+
+    /** TLB probes the last pure hit made. */
+    public int tlbProbes() {
+        return tlbProbes;
+    }
 
     public long translations() {
         return translations;
