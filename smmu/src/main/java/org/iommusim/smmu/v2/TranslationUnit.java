@@ -60,6 +60,11 @@ final class TranslationUnit {
     long stage2Walks;
     long contextFaults;
     long globalFaults;
+    /**
+     * Set when the last translation was a pure TLB hit (the configuration is all registers, so nothing
+     * else was consulted): only then may the SMMU memoise it ({@link org.iommusim.core.cache.HitMemo}).
+     */
+    boolean pureHit;
 
     TranslationUnit(SmmuV2 smmu, PhysicalMemory memory) {
         this.smmu = smmu;
@@ -68,6 +73,7 @@ final class TranslationUnit {
 
     Translation translate(TranslationRequest req) {
         translations++;
+        pureHit = false;
         int scr0 = smmu.scr0;
         if ((scr0 & Scr0.CLIENTPD) != 0) {
             return bypass(req.iova());
@@ -154,6 +160,7 @@ final class TranslationUnit {
         long va = req.iova();
         TranslationResult hit = smmu.tlb.lookupStage1(vmid, asid, privileged, va);
         if (hit != null && hit.permits(req.access())) {
+            pureHit = true;
             return hit;
         }
         StageOneControl control = StageOneControl.decode(bank, va, smmu.granules, smmu.idr2.iasBits());
@@ -203,6 +210,7 @@ final class TranslationUnit {
         long ipa = req.iova();
         TranslationResult hit = smmu.tlb.lookupStage2(vmid, ipa);
         if (hit != null && hit.permits(req.access())) {
+            pureHit = true;
             return hit;
         }
         StageTwoControl control = StageTwoControl.decode(bank, smmu.granules, smmu.idr2.oasBits());
@@ -230,6 +238,7 @@ final class TranslationUnit {
         int asid = s1.enabled() ? s1.asid() : 0;
         TranslationResult hit = smmu.tlb.lookupStage1(vmid, asid, privileged, va);
         if (hit != null && hit.permits(req.access())) {
+            pureHit = true;
             return hit;
         }
         StageTwoControl s2control = StageTwoControl.decode(s2, smmu.granules, smmu.idr2.oasBits());

@@ -1,6 +1,7 @@
 package org.iommusim.smmu.v2.tlb;
 
 import org.iommusim.core.cache.CacheConfig;
+import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 import org.iommusim.core.cache.TranslationCache;
 import org.iommusim.core.request.TranslationResult;
@@ -26,9 +27,21 @@ public final class SmmuTlb {
     private long lookups;
     private long hits;
     private long maintenanceOperations;
+    private int lastProbes;
 
-    public SmmuTlb(CacheConfig config) {
-        this.cache = new TranslationCache<>("smmuv2-tlb", config);
+    /** @param epoch advanced whenever an entry changes (the SMMU's hit memo depends on the TLB) */
+    public SmmuTlb(CacheConfig config, CacheEpoch epoch) {
+        this.cache = new TranslationCache<>("smmuv2-tlb", config, epoch);
+    }
+
+    /** The cache itself, for the hit memo. */
+    public TranslationCache<TlbEntry> cache() {
+        return cache;
+    }
+
+    /** Probes the last hit made: 1 for an ASID or stage-2 entry, 2 for a global one. */
+    public int lastProbes() {
+        return lastProbes;
     }
 
     private static long key0(long kind, int vmid, int asid, boolean privileged) {
@@ -40,8 +53,10 @@ public final class SmmuTlb {
         lookups++;
         long page = va >>> 12;
         TlbEntry e = cache.lookup(key0(0, vmid, asid, privileged), page);
+        lastProbes = 1;
         if (e == null) {
             e = cache.lookup(key0(GLOBAL, vmid, 0, privileged), page);
+            lastProbes = 2;
             if (e == null) {
                 return null;
             }
@@ -54,6 +69,7 @@ public final class SmmuTlb {
     public TranslationResult lookupStage2(int vmid, long ipa) {
         lookups++;
         TlbEntry e = cache.lookup(key0(STAGE2, vmid, 0, false), ipa >>> 12);
+        lastProbes = 1;
         if (e == null) {
             return null;
         }
