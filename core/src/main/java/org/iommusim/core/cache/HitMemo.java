@@ -25,7 +25,7 @@ import org.iommusim.core.request.TranslationResult;
  * <p>A request whose full lookup would walk, fill or fault must never be memoised: only a lookup that
  * touched no memory and changed no entry can be repeated this way.
  *
- * <p>Direct-mapped over primitive arrays; a hit allocates nothing. Not thread-safe, like the caches it
+ * <p>Each key has two places (its hashed entry and the neighbour), over primitive arrays; a hit allocates nothing. Not thread-safe, like the caches it
  * mirrors.
  */
 public final class HitMemo {
@@ -93,7 +93,12 @@ public final class HitMemo {
         int b = i << strideShift;
         long[] w = words;
         if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != epoch.value()) {
-            return null;
+            // the key's second place: two keys that share a first place do not evict each other
+            i ^= 1;
+            b = i << strideShift;
+            if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != epoch.value()) {
+                return null;
+            }
         }
         w[b + LAST] = epoch.nextTick();
         if (w[b + HITS]++ == 0) {
@@ -103,19 +108,28 @@ public final class HitMemo {
     }
 
     /**
-     * Remembers a pure hit's result, replacing whatever shared its slot, and returns the entry for the
-     * {@link #use} calls that record where the hit was; -1 when the memo is disabled.
+     * Remembers a pure hit's result in one of the key's two places (a dead one if there is one, else the
+     * one whose last memo hit is older) and returns the entry for the {@link #use} calls that record where
+     * the hit was; -1 when the memo is disabled.
      */
     public int put(long k0, long k1, TranslationResult result) {
         if (!enabled) {
             return -1;
         }
+        settle();
         int i = index(k0, k1);
         int b = i << strideShift;
-        settle();
+        int b2 = (i ^ 1) << strideShift;
+        long live = epoch.value();
+        if (words[b + EPOCH] == live
+                && (words[b2 + EPOCH] != live || words[b2 + LAST] < words[b + LAST])) {
+            i ^= 1;
+            b = b2;
+        }
         w(b, K0, k0);
         w(b, K1, k1);
-        w(b, EPOCH, epoch.value());
+        w(b, EPOCH, live);
+        w(b, LAST, 0);
         for (int c = 0; c < caches.length; c++) {
             w(b, USES + c, UNUSED);
         }

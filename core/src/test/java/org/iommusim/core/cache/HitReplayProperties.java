@@ -184,6 +184,25 @@ class HitReplayProperties {
                 () -> new HitMemo(4, new CacheEpoch(), used), "caches must share the memo's epoch");
     }
 
+    /** Two keys never evict each other; a third replaces the one whose last memo hit is older. */
+    @Property(tries = 50)
+    void eachKeyHasTwoPlaces(@ForAll long a, @ForAll long b, @ForAll long c) {
+        net.jqwik.api.Assume.that(a != b && b != c && a != c);
+        CacheEpoch epoch = new CacheEpoch();
+        HitMemo memo = new HitMemo(1, epoch); // two entries: every key's two places are the same two
+        TranslationResult ra = new TranslationResult(0x1000, 4096, 1, 0);
+        TranslationResult rb = new TranslationResult(0x2000, 4096, 1, 0);
+        TranslationResult rc = new TranslationResult(0x3000, 4096, 1, 0);
+        memo.put(a, 0, ra);
+        memo.put(b, 0, rb);
+        assertSame(rb, memo.find(b, 0));
+        assertSame(ra, memo.find(a, 0)); // a is now the more recently used
+        memo.put(c, 0, rc);
+        assertSame(rc, memo.find(c, 0));
+        assertSame(ra, memo.find(a, 0));
+        assertNull(memo.find(b, 0), "the older of the two was replaced");
+    }
+
     private static HitMemo memo(CacheEpoch epoch, TranslationCache<?>... caches) {
         return new HitMemo(4, epoch, caches);
     }
