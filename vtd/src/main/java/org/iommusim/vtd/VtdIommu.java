@@ -68,7 +68,7 @@ public final class VtdIommu implements Iommu {
      * with {@link VtdCaches#epoch}, which those caches and every register write advance.
      */
     private final HitMemo memo;
-    private static final int MEMO_CONTEXT = 0, MEMO_PASID = 1, MEMO_IOTLB = 2;
+    private static final int MEMO_CONTEXT = 0, MEMO_PASID = 1;
 
     private int gsts;
     private long rtaddr;
@@ -88,8 +88,8 @@ public final class VtdIommu implements Iommu {
         this.queue = new InvalidationQueue(memory, cap, ecap, faults, invalidator, translator::scalableMode);
         this.iro = ecap.iotlbRegisterOffset();
         this.fro = cap.faultRecordingOffset();
-        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, caches.epoch, caches.config.contextCache(),
-                caches.config.pasidCache(), caches.iotlb.cache());
+        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, caches.epoch, caches.iotlb.cache(),
+                caches.config.contextCache(), caches.config.pasidCache());
     }
 
     /**
@@ -143,12 +143,11 @@ public final class VtdIommu implements Iommu {
         if (t instanceof Fault) {
             faults.record(request, translator.lastReason(), translator.lastFpd());
         } else if (translator.pureHit()) {
-            int e = memo.put(k0, k1, (TranslationResult) t);
-            memo.use(e, MEMO_CONTEXT, translator.contextSlot(), 1);
+            int e = memo.put(k0, k1, (TranslationResult) t, translator.iotlbSlot(), translator.iotlbProbes());
+            memo.use(e, MEMO_CONTEXT, translator.contextSlot());
             if (translator.pasidSlot() >= 0) {
-                memo.use(e, MEMO_PASID, translator.pasidSlot(), 1);
+                memo.use(e, MEMO_PASID, translator.pasidSlot());
             }
-            memo.use(e, MEMO_IOTLB, translator.iotlbSlot(), translator.iotlbProbes());
         }
         return t;
     }

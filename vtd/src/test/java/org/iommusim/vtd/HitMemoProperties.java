@@ -156,6 +156,36 @@ class HitMemoProperties {
         assertTrue(with.iommu.hitMemoHits() > 2_000, "memo hits: " + with.iommu.hitMemoHits());
     }
 
+    /**
+     * A hit on a 2 MiB IOTLB entry is found on the second probe, after the 4 KiB probe missed: a later
+     * fill of a 4 KiB entry for the same page (into a free slot, no entry changed) must retire it. Here
+     * the guest splits a read-only 2 MiB page into writable 4 KiB pages without invalidating, and a write,
+     * which the 2 MiB entry does not permit, walks the new table and fills the 4 KiB entry.
+     */
+    @Property(tries = 1)
+    void aFillThatShadowsAMemoisedHitRetiresIt() throws Exception {
+        Unit with = new Unit(true, 512, "lru");
+        Unit without = new Unit(false, 512, "lru");
+        TranslationRequest read = new TranslationRequest(0x10, 1, LARGE + 0x18, Access.READ, false);
+        TranslationRequest write = new TranslationRequest(0x10, 1, LARGE + 0x18, Access.WRITE, false);
+        for (Unit u : List.of(with, without)) {
+            u.fs.unmap(LARGE);
+            u.fs.map(LARGE, 0x7000_0000L, 0x20_0000L, Permissions.READ, true);
+            for (int i = 0; i < 3; i++) {
+                u.iommu.translate(read);
+            }
+            u.fs.unmap(LARGE);
+            u.fs.map(LARGE, 0xD000_0000L, 0x1000, Permissions.READ | Permissions.WRITE, true);
+        }
+        assertEquals(1, with.iommu.hitMemoHits());
+        assertEquals(without.iommu.translate(write), with.iommu.translate(write));
+        Translation reference = without.iommu.translate(read);
+        assertEquals(0xD000_0018L, ((TranslationResult) reference).outputAddress(read.iova()),
+                "the scenario: the new 4 KiB entry now answers the read");
+        assertEquals(reference, with.iommu.translate(read));
+        assertEquals(without.iommu.statistics(), with.iommu.statistics());
+    }
+
     @Provide
     Arbitrary<String> policies() {
         return Arbitraries.of("lru", "fifo", "random");

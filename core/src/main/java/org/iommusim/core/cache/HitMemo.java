@@ -9,45 +9,52 @@ import org.iommusim.core.request.TranslationResult;
  * A memo of the hit path: for a request key (packed by the model: requester, PASID, access kind,
  * 4 KiB input page) it remembers the result a full lookup returned when every cache the model consulted
  * hit, and which entries those hits were, so the next identical request skips the probes. It is not an
- * architectural structure and changes nothing a model shows:
+ * architectural structure and changes nothing a model shows.
+ *
+ * <p>What a memoised hit stands for: one hit in the TLB (found after one or more probes: page sizes, an
+ * ASID and a global key) and one single-probe hit in each configuration cache it used (context, PASID,
+ * STE, CD caches). Its entry is alive only while the full lookup would still return the same:
  * <ul>
- * <li>a memo hit takes one tick of the caches' shared {@link CacheEpoch} and counts itself in its memo
- *     entry; {@link #settle()} later stamps each cache entry the hit used with that tick (LRU order is
- *     then exactly what the full lookups would have left) and credits the caches' counters (a hit and
- *     the probes the full lookup made, per cache);</li>
- * <li>an entry dies as soon as the epoch it was made at advances: any entry of those caches replaced,
- *     evicted or invalidated, or anything else the model declares (a register write).</li>
+ * <li>the configuration caches and anything else the model declares (a register write, a fault that
+ *     changes later outcomes) advance the shared {@link CacheEpoch}, which retires every entry: they
+ *     change rarely;</li>
+ * <li>the TLB changes often (each walk fills it), so it is tracked per slot: an entry dies when its own
+ *     TLB slot is replaced, evicted or invalidated after the entry's last use, or, if its TLB hit took
+ *     more than one probe, when anything is filled into the TLB after that (a new entry could answer
+ *     an earlier probe).</li>
  * </ul>
- * The model must call {@link #settle()} before anything can read or change those caches: before a full
- * lookup, before a register write takes effect (or {@link #settleAndAdvance()}), before it reports
- * statistics. Settling costs nothing when no memo hit happened since the last time.
+ * A memo hit takes one tick of the epoch and counts itself in its entry; {@link #settle()} later stamps
+ * each cache entry the hit used with that tick (LRU order is then exactly what the full lookups would
+ * have left) and credits the caches' counters (a hit, and the probes the full lookup made). The model
+ * must call {@link #settle()} before anything can read or change those caches: before a full lookup,
+ * before a register write takes effect ({@link #settleAndAdvance()}), before it reports statistics.
+ * Settling costs nothing when no memo hit happened since the last time.
  *
- * <p>A request whose full lookup would walk, fill or fault must never be memoised: only a lookup that
- * touched no memory and changed no entry can be repeated this way.
- *
- * <p>Each key has two places (its hashed entry and the neighbour), over primitive arrays; a hit allocates nothing. Not thread-safe, like the caches it
- * mirrors.
+ * <p>Each key has two places (its hashed entry and the neighbour), over primitive arrays; a hit
+ * allocates nothing. Not thread-safe, like the caches it mirrors.
  */
 public final class HitMemo {
     /** Entries of a model's memo: 4,096 keep 64 hot pages almost free of conflicts (docs/performance.md). */
     public static final int DEFAULT_ENTRIES_LOG2 = 12;
-    private static final int K0 = 0, K1 = 1, EPOCH = 2, HITS = 3, LAST = 4, USES = 5;
+    private static final int K0 = 0, K1 = 1, EPOCH = 2, HITS = 3, LAST = 4, TLB_USE = 5, CONFIG_USES = 6;
     /** An epoch no memo entry can match: the counter starts at 0 and only grows. */
     private static final long DEAD = -1;
-    /** A use word for a cache the entry did not consult. */
+    /** A use word for a configuration cache the entry did not consult. */
     private static final long UNUSED = -1;
 
     private final CacheEpoch epoch;
-    private final TranslationCache<?>[] caches;
-    /** The stamp array of each cache that keeps LRU order, null for the others. */
-    private final long[][] lruStamps;
+    private final TranslationCache<?> tlb;
+    private final long[] tlbChangedAt;
+    private final long[] tlbStamps;
+    private final TranslationCache<?>[] config;
+    private final long[][] configStamps;
     private final int shift;
     /** log2 of the words per entry: a power of two, so an entry's first word is a shift away. */
     private final int strideShift;
     /**
-     * Entry i occupies {@code words[i << strideShift ..]}: the key, the epoch it was made
-     * at, its unsettled hits and the tick of the last, and per cache one use word (slot in bits 31:0,
-     * probes in 63:32).
+     * Entry i occupies {@code words[i << strideShift ..]}: the key, the epoch it was made at, its
+     * unsettled hits, the tick of its last use (its making, then its last memo hit), and one use word for
+     * the TLB and per configuration cache (slot in bits 31:0, probes in 63:32).
      */
     private final long[] words;
     private final TranslationResult[] results;
@@ -59,24 +66,33 @@ public final class HitMemo {
     private boolean enabled = true;
 
     /**
-     * @param caches the caches a full hit consults, all built with {@code epoch}; their order is the
-     *               index {@link #use} takes
+     * @param tlb    the TLB, tracked per slot ({@link TranslationCache#TranslationCache(String, CacheConfig,
+     *               CacheEpoch, boolean)})
+     * @param config the configuration caches a hit consults (one probe each), changes to which advance
+     *               the epoch; their order is the index {@link #use} takes
      */
-    public HitMemo(int entriesLog2, CacheEpoch epoch, TranslationCache<?>... caches) {
+    public HitMemo(int entriesLog2, CacheEpoch epoch, TranslationCache<?> tlb, TranslationCache<?>... config) {
         if (entriesLog2 < 1 || entriesLog2 > 20) {
             throw new IllegalArgumentException("entriesLog2 must be 1..20: " + entriesLog2);
         }
         this.epoch = Objects.requireNonNull(epoch, "epoch");
-        this.caches = caches.clone();
-        this.lruStamps = new long[caches.length][];
-        for (int c = 0; c < caches.length; c++) {
-            if (caches[c].epoch() != epoch) {
-                throw new IllegalArgumentException("cache " + caches[c].name() + " does not share the memo's epoch");
+        this.tlb = tlb;
+        this.tlbChangedAt = tlb.changedAt();
+        if (tlb.epoch() != epoch || tlbChangedAt == null) {
+            throw new IllegalArgumentException("the TLB must share the memo's epoch and be tracked per slot");
+        }
+        this.tlbStamps = tlb.lruStamps();
+        this.config = config.clone();
+        this.configStamps = new long[config.length][];
+        for (int c = 0; c < config.length; c++) {
+            if (config[c].epoch() != epoch || config[c].changedAt() != null) {
+                throw new IllegalArgumentException("cache " + config[c].name()
+                        + " must share the memo's epoch and advance it on every change");
             }
-            lruStamps[c] = caches[c].lruStamps();
+            configStamps[c] = config[c].lruStamps();
         }
         this.shift = 64 - entriesLog2;
-        this.strideShift = 32 - Integer.numberOfLeadingZeros(USES + caches.length - 1);
+        this.strideShift = 32 - Integer.numberOfLeadingZeros(CONFIG_USES + config.length - 1);
         int entries = 1 << entriesLog2;
         this.words = new long[entries << strideShift];
         this.results = new TranslationResult[entries];
@@ -100,6 +116,11 @@ public final class HitMemo {
                 return null;
             }
         }
+        long last = w[b + LAST];
+        long use = w[b + TLB_USE];
+        if (tlbChangedAt[(int) use] > last || (use >>> 32) > 1 && tlb.lastFillAt() > last) {
+            return null;
+        }
         w[b + LAST] = epoch.nextTick();
         if (w[b + HITS]++ == 0) {
             unsettled[unsettledCount++] = i;
@@ -108,11 +129,16 @@ public final class HitMemo {
     }
 
     /**
-     * Remembers a pure hit's result in one of the key's two places (a dead one if there is one, else the
-     * one whose last memo hit is older) and returns the entry for the {@link #use} calls that record where
-     * the hit was; -1 when the memo is disabled.
+     * Remembers a pure hit's result and its TLB hit (the slot, found after {@code tlbProbes} probes) in
+     * one of the key's two places (a dead one if there is one, else the one used less recently), and
+     * returns the entry for the {@link #use} calls that record the configuration-cache hits; -1 when the
+     * memo is disabled.
      */
-    public int put(long k0, long k1, TranslationResult result) {
+    public int put(long k0, long k1, TranslationResult result, int tlbSlot, int tlbProbes) {
+        Objects.requireNonNull(result, "result");
+        if (tlbSlot < 0 || tlbSlot >= tlbChangedAt.length || tlbProbes < 1) {
+            throw new IllegalArgumentException("TLB slot " + tlbSlot + ", probes " + tlbProbes);
+        }
         if (!enabled) {
             return -1;
         }
@@ -121,7 +147,10 @@ public final class HitMemo {
         int b = i << strideShift;
         int b2 = (i ^ 1) << strideShift;
         long live = epoch.value();
-        if (words[b + EPOCH] == live
+        boolean here = words[b + K0] == k0 && words[b + K1] == k1;
+        boolean there = words[b2 + K0] == k0 && words[b2 + K1] == k1;
+        // the key's own stale entry is replaced; otherwise a dead place, otherwise the one used less recently
+        if (there || !here && words[b + EPOCH] == live
                 && (words[b2 + EPOCH] != live || words[b2 + LAST] < words[b + LAST])) {
             i ^= 1;
             b = b2;
@@ -129,21 +158,19 @@ public final class HitMemo {
         w(b, K0, k0);
         w(b, K1, k1);
         w(b, EPOCH, live);
-        w(b, LAST, 0);
-        for (int c = 0; c < caches.length; c++) {
-            w(b, USES + c, UNUSED);
+        w(b, LAST, epoch.nextTick());
+        w(b, TLB_USE, useWord(tlbSlot, tlbProbes));
+        for (int c = 0; c < config.length; c++) {
+            w(b, CONFIG_USES + c, UNUSED);
         }
-        results[i] = Objects.requireNonNull(result, "result");
+        results[i] = result;
         return i;
     }
 
-    /**
-     * Records that the memoised hit used the entry in {@code slot} of cache {@code cache} (its index in the
-     * constructor), found after {@code probes} probes of that cache.
-     */
-    public void use(int entry, int cache, int slot, int probes) {
+    /** Records that the memoised hit used the entry in {@code slot} of configuration cache {@code cache}. */
+    public void use(int entry, int cache, int slot) {
         if (entry >= 0) {
-            w(entry << strideShift, USES + cache, (slot & 0xFFFF_FFFFL) | ((long) probes << 32));
+            w(entry << strideShift, CONFIG_USES + cache, useWord(slot, 1));
         }
     }
 
@@ -175,17 +202,21 @@ public final class HitMemo {
         words[b + HITS] = 0;
         credited += hits;
         long last = words[b + LAST];
-        for (int c = 0; c < caches.length; c++) {
-            long use = words[b + USES + c];
+        credit(tlb, tlbStamps, words[b + TLB_USE], hits, last);
+        for (int c = 0; c < config.length; c++) {
+            long use = words[b + CONFIG_USES + c];
             if (use != UNUSED) {
-                caches[c].creditHits(hits, hits * (use >>> 32));
-                long[] stamps = lruStamps[c];
-                int slot = (int) use;
-                // several memo entries can share one cache entry (a device's context entry): keep the latest
-                if (stamps != null && stamps[slot] < last) {
-                    stamps[slot] = last;
-                }
+                credit(config[c], configStamps[c], use, hits, last);
             }
+        }
+    }
+
+    private static void credit(TranslationCache<?> cache, long[] stamps, long use, long hits, long last) {
+        cache.creditHits(hits, hits * (use >>> 32));
+        int slot = (int) use;
+        // several memo entries can share one cache entry (a device's context entry): keep the latest
+        if (stamps != null && stamps[slot] < last) {
+            stamps[slot] = last;
         }
     }
 
@@ -201,6 +232,10 @@ public final class HitMemo {
 
     public boolean enabled() {
         return enabled;
+    }
+
+    private static long useWord(int slot, int probes) {
+        return (slot & 0xFFFF_FFFFL) | ((long) probes << 32);
     }
 
     private void w(int base, int word, long value) {

@@ -13,9 +13,10 @@ import java.util.SplittableRandom;
  * it is evicted by a fill into its full set or removed by an invalidation: nothing else drops it, so
  * a model that relies on it sees stale data exactly as hardware would until software invalidates.
  *
- * <p>Every change to a valid entry (replaced, evicted, invalidated) advances the {@link CacheEpoch} the
- * cache was given, so a {@link HitMemo} over it knows its copies are stale; {@link #lastHitSlot()} and
- * {@link #replayHit} let such a memo repeat a hit's effects (counters, LRU stamp) without the probe.
+ * <p>Every change to a valid entry (replaced, evicted, invalidated) is visible to a {@link HitMemo}
+ * over the cache: it advances the {@link CacheEpoch} the cache was given or, for a cache tracked per
+ * slot (a TLB, which changes on every walk), stamps the slot with the time of the change; the time of
+ * the last fill is kept too. {@link #lastHitSlot()} tells a memo where a hit was.
  *
  * <p>Not thread-safe: a model serialises access to it.
  */
@@ -32,6 +33,9 @@ public final class TranslationCache<V> {
     private final SplittableRandom random;
     private final boolean lru;
     private final CacheEpoch epoch;
+    /** Per slot, the tick of its last change; null when changes advance the epoch instead. */
+    private final long[] changedAt;
+    private long lastFillAt;
     private int lastHitSlot = -1;
     private int occupancy;
 
@@ -47,7 +51,16 @@ public final class TranslationCache<V> {
 
     /** A cache whose entry changes advance {@code epoch} (shared by every cache a memo depends on). */
     public TranslationCache(String name, CacheConfig config, CacheEpoch epoch) {
+        this(name, config, epoch, false);
+    }
+
+    /**
+     * @param slotTracked changes stamp the changed slot with a tick of {@code epoch} instead of advancing
+     *                    it (for a TLB under a {@link HitMemo})
+     */
+    public TranslationCache(String name, CacheConfig config, CacheEpoch epoch, boolean slotTracked) {
         this.epoch = java.util.Objects.requireNonNull(epoch, "epoch");
+        this.changedAt = slotTracked ? new long[config.entries()] : null;
         this.name = name;
         this.config = config;
         this.sets = config.sets();
@@ -99,22 +112,9 @@ public final class TranslationCache<V> {
         return null;
     }
 
-    /** The slot of the entry the last successful {@link #lookup} returned (for {@link #replayHit}). */
+    /** The slot of the entry the last successful {@link #lookup} returned (for a {@link HitMemo}). */
     public int lastHitSlot() {
         return lastHitSlot;
-    }
-
-    /**
-     * Repeats the effects of a lookup that made {@code probes} probes, the last of which hit the entry
-     * in {@code slot}: the counters and the LRU stamp move exactly as they would have. Only valid while
-     * the cache's epoch has not advanced since that hit.
-     */
-    public void replayHit(int slot, int probes) {
-        lookups += probes;
-        hits++;
-        if (lru) {
-            stamp[slot] = epoch.nextTick();
-        }
     }
 
     /** The counters of {@code hitCount} memoised hits that made {@code probes} probes (their LRU stamps are set by the memo). */
@@ -144,7 +144,7 @@ public final class TranslationCache<V> {
             } else if (keys[2 * i] == k0 && keys[2 * i + 1] == k1) {
                 values[i] = value;
                 stamp[i] = epoch.nextTick();
-                epoch.advance();
+                changed(i);
                 return;
             }
         }
@@ -152,7 +152,7 @@ public final class TranslationCache<V> {
         if (slot < 0) {
             slot = victim(base);
             evictions++;
-            epoch.advance();
+            changed(slot);
         } else {
             occupancy++;
         }
@@ -160,6 +160,7 @@ public final class TranslationCache<V> {
         keys[2 * slot + 1] = k1;
         values[slot] = value;
         stamp[slot] = epoch.nextTick();
+        lastFillAt = epoch.nextTick();
     }
 
     /** Removes the entry for exactly this key; true if there was one. */
@@ -218,10 +219,28 @@ public final class TranslationCache<V> {
     }
 
     private void remove(int i) {
-        epoch.advance();
+        changed(i);
         values[i] = null;
         occupancy--;
         invalidations++;
+    }
+
+    private void changed(int slot) {
+        if (changedAt != null) {
+            changedAt[slot] = epoch.nextTick();
+        } else {
+            epoch.advance();
+        }
+    }
+
+    /** Per slot, the tick of its last change, or null (package-private: for {@link HitMemo}). */
+    long[] changedAt() {
+        return changedAt;
+    }
+
+    /** The tick of the last fill into a free or evicted slot. */
+    long lastFillAt() {
+        return lastFillAt;
     }
 
     private int victim(int base) {

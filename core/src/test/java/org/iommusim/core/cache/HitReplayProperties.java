@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -51,7 +52,7 @@ class HitReplayProperties {
         CacheEpoch e1 = new CacheEpoch();
         CacheEpoch e2 = new CacheEpoch();
         TranslationCache<Long> looked = new TranslationCache<>("a", config, e1);
-        TranslationCache<Long> replayed = new TranslationCache<>("b", config, e2);
+        TranslationCache<Long> replayed = new TranslationCache<>("b", config, e2, true);
         HitMemo memo = new HitMemo(6, e2, replayed);
         long value = 0;
         for (Op op : ops) {
@@ -82,46 +83,13 @@ class HitReplayProperties {
                         Long got = replayed.lookup(op.k0(), op.k1());
                         assertEquals(expected, got);
                         if (got != null) {
-                            int i = memo.put(op.k0(), op.k1(), new TranslationResult(got << 12, 4096, 0, 0));
-                            memo.use(i, 0, replayed.lastHitSlot(), 1);
+                            memo.put(op.k0(), op.k1(), new TranslationResult(got << 12, 4096, 0, 0),
+                                    replayed.lastHitSlot(), 1);
                         }
                     }
                 }
             }
             memo.settle();
-            assertEquals(looked.statistics(), replayed.statistics());
-        }
-    }
-
-    /** The eager form: {@code replayHit} alone does what a lookup that hit did. */
-    @Property
-    void anEagerReplayEqualsTheLookup(@ForAll("configs") CacheConfig config, @ForAll("ops") List<Op> ops) {
-        CacheEpoch e1 = new CacheEpoch();
-        CacheEpoch e2 = new CacheEpoch();
-        TranslationCache<Long> looked = new TranslationCache<>("a", config, e1);
-        TranslationCache<Long> replayed = new TranslationCache<>("b", config, e2);
-        long lastEpoch = -1;
-        long lastK0 = -1;
-        long lastK1 = -1;
-        int lastSlot = -1;
-        for (Op op : ops) {
-            if (op.kind() < 5) {
-                looked.fill(op.k0(), op.k1(), (long) op.kind());
-                replayed.fill(op.k0(), op.k1(), (long) op.kind());
-            } else {
-                Long expected = looked.lookup(op.k0(), op.k1());
-                if (lastEpoch == e2.value() && lastK0 == op.k0() && lastK1 == op.k1()) {
-                    replayed.replayHit(lastSlot, 1);
-                } else {
-                    assertEquals(expected, replayed.lookup(op.k0(), op.k1()));
-                    if (expected != null) {
-                        lastEpoch = e2.value();
-                        lastK0 = op.k0();
-                        lastK1 = op.k1();
-                        lastSlot = replayed.lastHitSlot();
-                    }
-                }
-            }
             assertEquals(looked.statistics(), replayed.statistics());
         }
     }
@@ -152,16 +120,46 @@ class HitReplayProperties {
         }
     }
 
+    /** A cache tracked per slot stamps the changed slot instead; only a full invalidation moves the epoch. */
+    @Property
+    void aTrackedCacheStampsTheSlotThatChanged(@ForAll("configs") CacheConfig config, @ForAll("ops") List<Op> ops) {
+        net.jqwik.api.Assume.that(config.entries() > 0);
+        CacheEpoch epoch = new CacheEpoch();
+        TranslationCache<Long> cache = new TranslationCache<>("c", config, epoch, true);
+        for (Op op : ops) {
+            long before = epoch.value();
+            boolean present = cache.lookup(op.k0(), op.k1()) != null;
+            int slot = cache.lastHitSlot();
+            long stamped = present ? cache.changedAt()[slot] : 0;
+            switch (op.kind()) {
+                case 0, 1, 2 -> {
+                    cache.fill(op.k0(), op.k1(), (long) op.kind());
+                    if (present) {
+                        assertTrue(cache.changedAt()[slot] > stamped, "a replaced entry's slot is stamped");
+                    }
+                    assertEquals(before, epoch.value());
+                }
+                case 3, 4 -> {
+                    cache.invalidate(op.k0(), op.k1());
+                    if (present) {
+                        assertTrue(cache.changedAt()[slot] > stamped, "an invalidated entry's slot is stamped");
+                    }
+                    assertEquals(before, epoch.value());
+                }
+                default -> assertEquals(cache.invalidateAll() > 0, epoch.value() != before);
+            }
+        }
+    }
+
     @Property
     void aMemoEntryDiesWithItsEpochAndCreditsItsHits(@ForAll long k0, @ForAll long k1) {
         CacheEpoch epoch = new CacheEpoch();
-        TranslationCache<Long> used = new TranslationCache<>("u", CacheConfig.of(4, 4), epoch);
+        TranslationCache<Long> used = new TranslationCache<>("u", CacheConfig.of(4, 4), epoch, true);
         TranslationCache<Long> unused = new TranslationCache<>("n", CacheConfig.of(4, 4), epoch);
         used.fill(1, 2, 3L);
         TranslationResult r = new TranslationResult(0x1000, 4096, 1, 0);
         HitMemo memo = memo(epoch, used, unused);
-        int i = memo.put(k0, k1, r);
-        memo.use(i, 0, 0, 3);
+        memo.put(k0, k1, r, 0, 3);
         assertSame(r, memo.find(k0, k1));
         assertSame(r, memo.find(k0, k1));
         assertEquals(0, used.statistics().hits(), "credited lazily");
@@ -175,13 +173,29 @@ class HitReplayProperties {
         assertNull(memo.find(k0 + 1, k1));
         epoch.advance();
         assertNull(memo.find(k0, k1));
-        memo.put(k0, k1, r);
+        memo.put(k0, k1, r, 0, 1);
         assertSame(r, memo.find(k0, k1));
+        used.fill(5, 6, 7L); // a fill elsewhere: a one-probe hit stays
+        assertSame(r, memo.find(k0, k1));
+        memo.put(k0, k1, r, 0, 2);
+        assertSame(r, memo.find(k0, k1));
+        used.fill(8, 9, 7L); // a fill could answer the first of two probes: the entry dies
+        assertNull(memo.find(k0, k1));
+        memo.put(k0, k1, r, 0, 1);
+        used.invalidate(5, 6); // another slot changes: the entry stays
+        assertSame(r, memo.find(k0, k1));
+        used.invalidate(1, 2); // its own slot changes: it dies
+        assertNull(memo.find(k0, k1));
+        memo.put(k0, k1, r, 0, 1);
         memo.setEnabled(false);
         assertNull(memo.find(k0, k1));
-        assertEquals(-1, memo.put(k0, k1, r));
+        assertEquals(-1, memo.put(k0, k1, r, 0, 1));
         assertThrows(IllegalArgumentException.class,
                 () -> new HitMemo(4, new CacheEpoch(), used), "caches must share the memo's epoch");
+        assertThrows(IllegalArgumentException.class,
+                () -> new HitMemo(4, epoch, unused), "the TLB must be tracked per slot");
+        assertThrows(IllegalArgumentException.class,
+                () -> new HitMemo(4, epoch, used, used), "configuration caches advance the epoch");
     }
 
     /** Two keys never evict each other; a third replaces the one whose last memo hit is older. */
@@ -189,21 +203,22 @@ class HitReplayProperties {
     void eachKeyHasTwoPlaces(@ForAll long a, @ForAll long b, @ForAll long c) {
         net.jqwik.api.Assume.that(a != b && b != c && a != c);
         CacheEpoch epoch = new CacheEpoch();
-        HitMemo memo = new HitMemo(1, epoch); // two entries: every key's two places are the same two
+        HitMemo memo = new HitMemo(1, epoch, new TranslationCache<>("t", CacheConfig.of(4, 4), epoch, true));
+        // two entries: every key's two places are the same two
         TranslationResult ra = new TranslationResult(0x1000, 4096, 1, 0);
         TranslationResult rb = new TranslationResult(0x2000, 4096, 1, 0);
         TranslationResult rc = new TranslationResult(0x3000, 4096, 1, 0);
-        memo.put(a, 0, ra);
-        memo.put(b, 0, rb);
+        memo.put(a, 0, ra, 0, 1);
+        memo.put(b, 0, rb, 1, 1);
         assertSame(rb, memo.find(b, 0));
         assertSame(ra, memo.find(a, 0)); // a is now the more recently used
-        memo.put(c, 0, rc);
+        memo.put(c, 0, rc, 2, 1);
         assertSame(rc, memo.find(c, 0));
         assertSame(ra, memo.find(a, 0));
         assertNull(memo.find(b, 0), "the older of the two was replaced");
     }
 
-    private static HitMemo memo(CacheEpoch epoch, TranslationCache<?>... caches) {
-        return new HitMemo(4, epoch, caches);
+    private static HitMemo memo(CacheEpoch epoch, TranslationCache<?> tlb, TranslationCache<?>... config) {
+        return new HitMemo(4, epoch, tlb, config);
     }
 }

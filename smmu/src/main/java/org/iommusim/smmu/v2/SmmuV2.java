@@ -64,8 +64,8 @@ public final class SmmuV2 implements Iommu {
     final SmmuTlb tlb;
     private final TranslationUnit unit;
     /**
-     * Advanced whenever a TLB entry changes, on every register write and on every fault (a context
-     * fault outstanding makes later transactions terminate): what the hit memo's entries depend on.
+     * The hit memo's clock: advanced on every register write and on every fault (a context fault
+     * outstanding makes later transactions terminate); TLB changes are stamped per slot.
      */
     private final CacheEpoch epoch = new CacheEpoch();
     /** Pure TLB hits by request (see {@link HitMemo}). */
@@ -145,7 +145,7 @@ public final class SmmuV2 implements Iommu {
         if (t instanceof Fault) {
             memo.settleAndAdvance(); // FSR may now hold an outstanding fault that terminates later requests
         } else if (unit.pureHit) {
-            memo.use(memo.put(k0, k1, (TranslationResult) t), 0, tlb.cache().lastHitSlot(), tlb.lastProbes());
+            memo.put(k0, k1, (TranslationResult) t, tlb.cache().lastHitSlot(), tlb.lastProbes());
         }
         return t;
     }

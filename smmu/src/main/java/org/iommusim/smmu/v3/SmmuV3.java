@@ -49,7 +49,7 @@ public final class SmmuV3 implements Iommu {
      * {@link Caches#epoch}, which those caches and every register write advance.
      */
     private final HitMemo memo;
-    private static final int MEMO_STE = 0, MEMO_CD = 1, MEMO_TLB = 2;
+    private static final int MEMO_STE = 0, MEMO_CD = 1;
     private final StallTable stalls;
 
     private int cr0;
@@ -85,8 +85,8 @@ public final class SmmuV3 implements Iommu {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.id = Objects.requireNonNull(id, "id");
         this.caches = new Caches(cacheSizes);
-        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, caches.epoch, caches.config.steCache(),
-                caches.config.cdCache(), caches.tlb.cache());
+        this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, caches.epoch, caches.tlb.cache(),
+                caches.config.steCache(), caches.config.cdCache());
         this.eventQueue = new EventQueue(memory, errors, id.eventqs());
         this.stalls = new StallTable(id.stallMax());
         this.commands = new CommandProcessor(id, caches, stalls, memory, new CommandProcessor.Completion() {
@@ -390,12 +390,11 @@ public final class SmmuV3 implements Iommu {
         Translation t = translator.translate(request, strtabBase, strtabBaseCfg,
                 (cr2 & ControlFields.CR2_RECINVSID) != 0, (cr2 & ControlFields.CR2_E2H) != 0);
         if (translator.pureHit()) {
-            int e = memo.put(k0, k1, (TranslationResult) t);
-            memo.use(e, MEMO_STE, translator.steSlot(), 1);
+            int e = memo.put(k0, k1, (TranslationResult) t, translator.tlbSlot(), translator.tlbProbes());
+            memo.use(e, MEMO_STE, translator.steSlot());
             if (translator.cdSlot() >= 0) {
-                memo.use(e, MEMO_CD, translator.cdSlot(), 1);
+                memo.use(e, MEMO_CD, translator.cdSlot());
             }
-            memo.use(e, MEMO_TLB, translator.tlbSlot(), translator.tlbProbes());
         }
         return t;
     }

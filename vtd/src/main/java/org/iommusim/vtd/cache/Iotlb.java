@@ -19,9 +19,9 @@ public final class Iotlb {
     private long misses;
     private int lastProbes;
 
-    /** @param epoch advanced whenever an entry changes (the unit's hit memo depends on the IOTLB) */
+    /** @param epoch the clock of the unit's caches; IOTLB changes are stamped per slot (see HitMemo) */
     public Iotlb(CacheConfig config, CacheEpoch epoch) {
-        this.cache = new TranslationCache<>("iotlb", config, epoch);
+        this.cache = new TranslationCache<>("iotlb", config, epoch, true); // tracked per slot: see HitMemo
     }
 
     static long key0(int did, int pasid, int sizeCode) {

@@ -17,9 +17,9 @@ public final class VtdCaches {
     public final PagingStructureCache secondStage;
 
     /**
-     * Advanced whenever an entry of the context cache, the PASID cache or the IOTLB changes: the caches
-     * an IOTLB hit consults, which the unit's hit memo mirrors. The paging-structure caches are only
-     * read by walks, which are never memoised.
+     * The clock of the caches an IOTLB hit consults, which the unit's hit memo mirrors: advanced when
+     * an entry of the context or PASID cache changes (IOTLB changes are stamped per slot). The
+     * paging-structure caches are only read by walks, which are never memoised.
      */
     public final CacheEpoch epoch = new CacheEpoch();
 

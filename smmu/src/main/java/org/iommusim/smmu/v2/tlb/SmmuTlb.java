@@ -29,9 +29,9 @@ public final class SmmuTlb {
     private long maintenanceOperations;
     private int lastProbes;
 
-    /** @param epoch advanced whenever an entry changes (the SMMU's hit memo depends on the TLB) */
+    /** @param epoch the clock of the hit memo; TLB changes are stamped per slot (see HitMemo) */
     public SmmuTlb(CacheConfig config, CacheEpoch epoch) {
-        this.cache = new TranslationCache<>("smmuv2-tlb", config, epoch);
+        this.cache = new TranslationCache<>("smmuv2-tlb", config, epoch, true); // per slot: see HitMemo
     }
 
     /** The cache itself, for the hit memo. */

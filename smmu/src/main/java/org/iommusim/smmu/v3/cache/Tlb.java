@@ -24,9 +24,9 @@ public final class Tlb {
     private long hits;
     private int lastProbes;
 
-    /** @param epoch advanced whenever an entry changes (the SMMU's hit memo depends on the TLB) */
+    /** @param epoch the clock of the SMMU's caches; TLB changes are stamped per slot (see HitMemo) */
     public Tlb(CacheConfig config, CacheEpoch epoch) {
-        this.cache = new TranslationCache<>("tlb", config, epoch);
+        this.cache = new TranslationCache<>("tlb", config, epoch, true); // tracked per slot: see HitMemo
     }
 
     /** The cache itself, for the hit memo. */

@@ -15,9 +15,9 @@ public final class Caches {
     public final WalkCache stage2Walk;
     public final Stage2Cache ipa;
     /**
-     * Advanced whenever an entry of the TLB or the configuration cache changes: the caches a TLB hit
-     * consults, which the SMMU's hit memo mirrors. The walk and IPA caches are only read by walks, which
-     * are never memoised.
+     * The clock of the caches a TLB hit consults, which the SMMU's hit memo mirrors: advanced when a
+     * cached STE or CD changes (TLB changes are stamped per slot). The walk and IPA caches are only read
+     * by walks, which are never memoised.
      */
     public final CacheEpoch epoch = new CacheEpoch();
 

@@ -185,6 +185,37 @@ class HitMemoProperties {
         assertTrue(with.smmu.hitMemoHits() > 2_000, "memo hits: " + with.smmu.hitMemoHits());
     }
 
+    /**
+     * A hit on a 2 MiB TLB entry is found after the 4 KiB probes missed: a later fill of a 4 KiB entry
+     * for the same page (into a free slot, no entry changed) must retire it. The guest splits a read-only
+     * 2 MiB block into writable pages without TLBI; a write, which the block's entry does not permit,
+     * walks the new table and fills the 4 KiB entry that now answers reads too.
+     */
+    @Property(tries = 1)
+    void aFillThatShadowsAMemoisedHitRetiresIt() {
+        Unit with = new Unit(true, 64, ReplacementPolicy.LRU);
+        Unit without = new Unit(false, 64, ReplacementPolicy.LRU);
+        TranslationRequest read = TranslationRequest.of(1, LARGE + 0x18, Access.READ);
+        TranslationRequest write = TranslationRequest.of(1, LARGE + 0x18, Access.WRITE);
+        for (Unit u : List.of(with, without)) {
+            u.s1[0].unmap(LARGE, 0x20_0000L);
+            u.s1[0].map(LARGE, 0x7000_0000L, 0x20_0000L, Prot.READ);
+            u.driver.invalidateVa(0, 1, LARGE, true);
+            for (int i = 0; i < 3; i++) {
+                u.smmu.translate(read);
+            }
+            u.s1[0].unmap(LARGE, 0x20_0000L);
+            u.s1[0].map(LARGE, 0xD000_0000L, 0x1000, Prot.READ | Prot.WRITE);
+        }
+        assertEquals(1, with.smmu.hitMemoHits());
+        assertEquals(without.smmu.translate(write), with.smmu.translate(write));
+        Translation reference = without.smmu.translate(read);
+        assertEquals(0xD000_0018L, ((TranslationResult) reference).outputAddress(read.iova()),
+                "the scenario: the new 4 KiB entry now answers the read");
+        assertEquals(reference, with.smmu.translate(read));
+        assertEquals(without.smmu.statistics(), with.smmu.statistics());
+    }
+
     @Property(tries = 1)
     void repeatedHitsComeFromTheMemoAndStaleOnesDoNot() {
         Unit u = new Unit(true, 64, ReplacementPolicy.LRU);
