@@ -13,6 +13,7 @@ package org.iommusim.core.cache;
 public final class CacheEpoch {
     private long value;
     private long tick;
+    private long trackedChangeAt;
 
     public long value() {
         return value;
@@ -25,5 +26,19 @@ public final class CacheEpoch {
     /** A new tick, later than every tick handed out before. */
     public long nextTick() {
         return ++tick;
+    }
+
+    /**
+     * The tick of the latest change or fill in a cache tracked per slot: a {@link HitMemo} entry used
+     * after it needs no closer look at its TLB slot.
+     */
+    long trackedChangeAt() {
+        return trackedChangeAt;
+    }
+
+    /** A new tick, recorded as the latest change or fill in a cache tracked per slot. */
+    long trackedChange() {
+        trackedChangeAt = ++tick;
+        return trackedChangeAt;
     }
 }

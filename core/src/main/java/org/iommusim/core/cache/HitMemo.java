@@ -117,9 +117,11 @@ public final class HitMemo {
             }
         }
         long last = w[b + LAST];
-        long use = w[b + TLB_USE];
-        if (tlbChangedAt[(int) use] > last || (use >>> 32) > 1 && tlb.lastFillAt() > last) {
-            return null;
+        if (epoch.trackedChangeAt() > last) { // the TLB changed since this entry's last use: look closer
+            long use = w[b + TLB_USE];
+            if (tlbChangedAt[(int) use] > last || (use >>> 32) > 1 && tlb.lastFillAt() > last) {
+                return null;
+            }
         }
         w[b + LAST] = epoch.nextTick();
         if (w[b + HITS]++ == 0) {

@@ -160,7 +160,7 @@ public final class TranslationCache<V> {
         keys[2 * slot + 1] = k1;
         values[slot] = value;
         stamp[slot] = epoch.nextTick();
-        lastFillAt = epoch.nextTick();
+        lastFillAt = changedAt != null ? epoch.trackedChange() : epoch.nextTick();
     }
 
     /** Removes the entry for exactly this key; true if there was one. */
@@ -227,7 +227,7 @@ public final class TranslationCache<V> {
 
     private void changed(int slot) {
         if (changedAt != null) {
-            changedAt[slot] = epoch.nextTick();
+            changedAt[slot] = epoch.trackedChange();
         } else {
             epoch.advance();
         }
