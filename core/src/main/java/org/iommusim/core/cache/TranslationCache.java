@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
  *
  * <p>Every change to a valid entry (replaced, evicted, invalidated) is visible to a {@link HitMemo}
  * over the cache: it advances the {@link CacheEpoch} the cache was given or, for a cache tracked per
- * slot (a TLB, which changes on every walk), stamps the slot with the time of the change; the time of
- * the last fill is kept too. {@link #lastHitSlot()} tells a memo where a hit was.
+ * slot (a TLB, which changes on every walk), stamps the slot with the time of the change (and keeps
+ * the time of the last fill; a full invalidation still advances the epoch). {@link #lastHitSlot()}
+ * tells a memo where a hit was.
  *
  * <p>Not thread-safe: a model serialises access to it.
  */
@@ -117,7 +118,7 @@ public final class TranslationCache<V> {
         return lastHitSlot;
     }
 
-    /** The counters of {@code hitCount} memoised hits that made {@code probes} probes (their LRU stamps are set by the memo). */
+    /** Counts {@code hitCount} memoised hits that made {@code probes} probes (the memo sets their LRU stamps). */
     void creditHits(long hitCount, long probes) {
         hits += hitCount;
         lookups += probes;
@@ -160,7 +161,9 @@ public final class TranslationCache<V> {
         keys[2 * slot + 1] = k1;
         values[slot] = value;
         stamp[slot] = epoch.nextTick();
-        lastFillAt = changedAt != null ? epoch.trackedChange() : epoch.nextTick();
+        if (changedAt != null) {
+            lastFillAt = epoch.trackedChange();
+        }
     }
 
     /** Removes the entry for exactly this key; true if there was one. */
@@ -238,7 +241,7 @@ public final class TranslationCache<V> {
         return changedAt;
     }
 
-    /** The tick of the last fill into a free or evicted slot. */
+    /** The tick of the last fill into a free or evicted slot (kept only when tracked per slot). */
     long lastFillAt() {
         return lastFillAt;
     }
