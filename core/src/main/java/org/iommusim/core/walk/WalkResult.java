@@ -55,8 +55,13 @@ public record WalkResult(Status status, int stage, int firstStep, int step, int 
                 entryAddresses);
     }
 
-    /** A one-step OK result standing for a translation found in a cache (no entries read). */
+    /**
+     * A one-step OK result standing for a translation found in a cache (no entries read). Its one-entry
+     * arrays are shared by every such result and hold 0, as the arrays of any result must not be modified.
+     */
     public static WalkResult cached(int stage, long pageBase, long pageSize, int level) {
-        return new WalkResult(Status.OK, stage, 0, 0, level, pageBase, pageSize, new long[1], new long[1]);
+        return new WalkResult(Status.OK, stage, 0, 0, level, pageBase, pageSize, NOTHING_READ, NOTHING_READ);
     }
+
+    private static final long[] NOTHING_READ = new long[1];
 }

@@ -61,12 +61,20 @@ public final class WalkCache {
     public void fill(long tag, PageTableFormat format, long input, long[] entries, int from, int leaf,
                      long firstTableBits, java.util.function.LongUnaryOperator nextTable,
                      java.util.function.LongUnaryOperator tableBitsOf) {
+        if (!enabled()) {
+            return;
+        }
         long bits = firstTableBits;
         for (int s = from; s < leaf; s++) {
             bits |= tableBitsOf.applyAsLong(entries[s]);
             cache.fill(tag, key1(input, format, s + 1),
                     new WalkCacheEntry(format.level(s + 1), nextTable.applyAsLong(entries[s]), bits));
         }
+    }
+
+    /** False when sized 0: walks then skip the fill (and the entries it would build) altogether. */
+    public boolean enabled() {
+        return cache.capacity() > 0;
     }
 
     /** Removes the entries whose tag the predicate selects. */

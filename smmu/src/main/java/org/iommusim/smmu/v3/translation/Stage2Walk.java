@@ -112,8 +112,10 @@ final class Stage2Walk {
             event = failure(f, w, s2.value(w.lastEntry()));
             return false;
         }
-        caches.stage2Walk.fill(tag, f, ipa, w.entries(), w.firstStep(), w.step(), 0,
-                e -> wf.nextTable(e, 0), e -> 0);
+        if (caches.stage2Walk.enabled()) {
+            caches.stage2Walk.fill(tag, f, ipa, w.entries(), w.firstStep(), w.step(), 0,
+                    e -> wf.nextTable(e, 0), e -> 0);
+        }
         long d = s2.value(w.lastEntry());
         long entryAddress = w.entryAddresses()[w.step()];
         if (!VmsaDescriptor.accessFlag(d)) {

@@ -536,8 +536,10 @@ public final class Translator {
             return translationFault(type, 1, w.level(), clazz, w.address(),
                     type == EventType.F_WALK_EABT || s1.record(), s1.stall());
         }
-        caches.stage1Walk.fill(tag, f, input, w.entries(), w.firstStep(), w.step(), inheritedBits,
-                e -> wf.nextTable(e, 0), e -> h.value(e) & VmsaDescriptor.HIERARCHICAL_MASK);
+        if (caches.stage1Walk.enabled()) {
+            caches.stage1Walk.fill(tag, f, input, w.entries(), w.firstStep(), w.step(), inheritedBits,
+                    e -> wf.nextTable(e, 0), e -> h.value(e) & VmsaDescriptor.HIERARCHICAL_MASK);
+        }
         long tableBits = inheritedBits;
         for (int s = w.firstStep(); s < w.step(); s++) {
             tableBits |= h.value(w.entries()[s]) & VmsaDescriptor.HIERARCHICAL_MASK;
