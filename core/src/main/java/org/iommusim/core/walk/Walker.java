@@ -24,12 +24,27 @@ public final class Walker {
      */
     public static WalkResult walkFrom(PhysicalMemory memory, PageTableFormat format, int startStep, long table,
                                       long input, int stage, WalkTrace trace) {
+        return walkFrom(memory, format, startStep, table, input, stage, trace, new long[format.levels()],
+                new long[format.levels()]);
+    }
+
+    /**
+     * {@link #walkFrom(PhysicalMemory, PageTableFormat, int, long, long, int, WalkTrace)} recording the
+     * entries and their addresses in the caller's arrays (at least {@code format.levels()} long), which
+     * the result then refers to: a model that walks often and keeps each result only while it translates
+     * one request reuses its arrays instead of allocating two per walk. Only the steps from
+     * {@code startStep} to the result's step are written; the caller must not reuse the arrays while it
+     * still uses the result.
+     */
+    public static WalkResult walkFrom(PhysicalMemory memory, PageTableFormat format, int startStep, long table,
+                                      long input, int stage, WalkTrace trace, long[] entries, long[] addresses) {
         int levels = format.levels();
         if (startStep < 0 || startStep >= levels) {
             throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1));
         }
-        long[] entries = new long[levels];
-        long[] addresses = new long[levels];
+        if (entries.length < levels || addresses.length < levels) {
+            throw new IllegalArgumentException("arrays shorter than the format's " + levels + " levels");
+        }
         for (int step = startStep; step < levels; step++) {
             long entryAddress = format.entryAddress(table, input, step);
             addresses[step] = entryAddress;

@@ -1,6 +1,8 @@
 package org.iommusim.core.walk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,12 +71,26 @@ class WalkerProperties {
             assertEquals(a[2], r.pageSize());
             assertEquals(a[3], r.step());
         }
+        long[] entries = new long[f.levels() + 1];
+        long[] addresses = new long[f.levels() + 1];
         for (int i = 0; i < 20; i++) {
             long probe = rnd.nextLong(1L << f.inputBits());
             boolean mapped = accepted.stream().anyMatch(a -> probe >= a[0] && probe < a[0] + a[2]);
             WalkResult r = Walker.walk(mem, f, b.root(), probe, 1, WalkTrace.NONE);
             assertEquals(mapped, r.ok(), "probe 0x" + Long.toHexString(probe));
+            // the same walk into reused arrays (still holding the last walk's values) reads the same
+            java.util.Arrays.fill(entries, r.ok() ? -1 : 7);
+            WalkResult again = Walker.walkFrom(mem, f, 0, b.root(), probe, 1, WalkTrace.NONE, entries, addresses);
+            assertSame(entries, again.entries());
+            assertEquals(List.of(r.status(), r.step(), r.level(), r.address(), r.pageSize()),
+                    List.of(again.status(), again.step(), again.level(), again.address(), again.pageSize()));
+            for (int s = r.firstStep(); s <= r.step(); s++) {
+                assertEquals(r.entries()[s], again.entries()[s]);
+                assertEquals(r.entryAddresses()[s], again.entryAddresses()[s]);
+            }
         }
+        assertThrows(IllegalArgumentException.class, () -> Walker.walkFrom(mem, f, 0, b.root(), 0, 1,
+                WalkTrace.NONE, new long[f.levels() - 1], new long[f.levels()]), "arrays too short");
     }
 
     @Property

@@ -50,7 +50,9 @@ final class NestedStageTwo implements org.iommusim.core.walk.StageTwo {
             return new WalkResult(WalkResult.Status.DENIED, 2, 0, 0, levels, 0, 0, new long[levels],
                     new long[levels]);
         }
-        WalkResult r = walker.walk(did, format, root, ipa, trace);
+        // each table step's walk and the output's are kept until the translation ends: one slot each
+        int slot = !tableFetch ? SecondStageWalk.OUTPUT_SLOT : Math.min(nextStep, SecondStageWalk.OUTPUT_SLOT - 1);
+        WalkResult r = walker.walk(did, format, root, ipa, trace, slot);
         if (!r.ok()) {
             fault = Translator.secondStageWalkFault(r);
             return r;

@@ -20,13 +20,25 @@ final class SecondStageWalk {
     private final PagingStructureCache psc;
     /** R/W/X (as {@link Permissions} bits, which share the entry's bit positions) of the last walk. */
     int flags;
+    /**
+     * Slots of walk arrays reused from one translation to the next: a translation keeps at most one
+     * second-stage walk per first-stage table step (up to five) and one for its output, and none after it
+     * returns. Slot {@link #OUTPUT_SLOT} is the output's; a legacy or second-stage-only walk uses slot 0.
+     */
+    static final int OUTPUT_SLOT = 5;
+    private final long[][] entries = new long[OUTPUT_SLOT + 1][5];
+    private final long[][] addresses = new long[OUTPUT_SLOT + 1][5];
 
     SecondStageWalk(PhysicalMemory memory, PagingStructureCache psc) {
         this.memory = memory;
         this.psc = psc;
     }
 
-    WalkResult walk(int did, SecondStageFormat format, long root, long input, WalkTrace trace) {
+    /**
+     * @param slot the walk arrays to record into ({@link #OUTPUT_SLOT} or a first-stage step); the result
+     *             is valid until the next walk with the same slot
+     */
+    WalkResult walk(int did, SecondStageFormat format, long root, long input, WalkTrace trace, int slot) {
         int levels = format.levels();
         int startStep = 0;
         long table = root;
@@ -42,7 +54,8 @@ final class SecondStageWalk {
                 }
             }
         }
-        WalkResult r = Walker.walkFrom(memory, format, startStep, table, input, 2, trace);
+        WalkResult r = Walker.walkFrom(memory, format, startStep, table, input, 2, trace, entries[slot],
+                addresses[slot]);
         long[] entries = r.entries();
         int last = r.ok() ? r.step() : r.step() - 1;
         for (int s = startStep; s <= last; s++) {

@@ -253,7 +253,7 @@ public final class Translator {
             return fault(FaultReason.ADDR_BEYOND_MGAW, 2, Fault.NO_LEVEL, iova);
         }
         secondStageWalks++;
-        WalkResult r = secondStage.walk(did, format, ctx.secondStagePointer(), iova, trace);
+        WalkResult r = secondStage.walk(did, format, ctx.secondStagePointer(), iova, trace, 0);
         if (!r.ok()) {
             FaultReason reason = switch (r.status()) {
                 case ABORT -> r.firstStep() == 0 && r.step() == 0
@@ -601,7 +601,7 @@ public final class Translator {
             return fault(FaultReason.SM_ADDR_BEYOND_AW, 2, Fault.NO_LEVEL, iova);
         }
         secondStageWalks++;
-        WalkResult r = secondStage.walk(did, format, pe.secondStagePointer(), iova, trace);
+        WalkResult r = secondStage.walk(did, format, pe.secondStagePointer(), iova, trace, 0);
         if (!r.ok()) {
             return fault(secondStageWalkFault(r), 2, r.level(), iova);
         }

@@ -38,6 +38,12 @@ public final class StageTwoWalk implements StageTwo {
     private int lastPermissions;
     private TranslationResult lastResult;
     private long walks;
+    /**
+     * Walk arrays shared by this translation's stage-2 walks: the nested walker uses each result before
+     * it asks for the next, and keeps only the last (the failing one), so one pair serves them all.
+     */
+    private final long[] entries = new long[8];
+    private final long[] addresses = new long[8];
 
     public StageTwoWalk(PhysicalMemory memory, SmmuTlb tlb, ContextBank bank, StageTwoControl control, int vmid,
                         Access access, boolean privileged) {
@@ -74,7 +80,7 @@ public final class StageTwoWalk implements StageTwo {
             return StageOneControl.unusable(2);
         }
         walks++;
-        WalkResult walk = Walker.walk(memory, format, control.table(), ipa, 2, trace);
+        WalkResult walk = Walker.walkFrom(memory, format, 0, control.table(), ipa, 2, trace, entries, addresses);
         if (!walk.ok()) {
             return walk;
         }

@@ -37,6 +37,12 @@ final class Stage2Walk {
     private int level;
     private long fetchAddress;
     private Stage2Leaf leaf;
+    /**
+     * Walk arrays reused by every walk (a walk's result is used only before {@link #translate} returns),
+     * longer than any VMSAv8-64 walk (at most five steps, from level -1).
+     */
+    private final long[] entries = new long[8];
+    private final long[] addresses = new long[8];
 
     Stage2Walk(PhysicalMemory memory, IdRegisters id, Caches caches) {
         this.memory = memory;
@@ -104,8 +110,8 @@ final class Stage2Walk {
         PageTableFormat wf = s2.walkFormat();
         long tag = WalkCache.tag(2, s2.vmid(), 0, 0, f.granule().pageShift());
         WalkCacheEntry start = caches.stage2Walk.lookup(tag, f, ipa);
-        WalkResult w = start == null ? Walker.walk(memory, wf, s2.ttb(), ipa, 2, trace)
-                : Walker.walkFrom(memory, wf, start.level() - f.startLevel(), start.table(), ipa, 2, trace);
+        WalkResult w = Walker.walkFrom(memory, wf, start == null ? 0 : start.level() - f.startLevel(),
+                start == null ? s2.ttb() : start.table(), ipa, 2, trace, entries, addresses);
         if (!w.ok()) {
             level = w.level();
             fetchAddress = w.address();
