@@ -24,12 +24,26 @@ public final class NestedWalker {
     /** Walks from {@code startStep}, whose stage-1 table is at the IPA {@code tableIpa}. */
     public static NestedWalkResult walkFrom(PhysicalMemory memory, PageTableFormat stage1, int startStep,
                                             long tableIpa, long input, StageTwo stage2, WalkTrace trace) {
+        return walkFrom(memory, stage1, startStep, tableIpa, input, stage2, trace, new long[stage1.levels()],
+                new long[stage1.levels()]);
+    }
+
+    /**
+     * {@link #walkFrom(PhysicalMemory, PageTableFormat, int, long, long, StageTwo, WalkTrace)} recording the
+     * stage-1 entries and their host-physical addresses in the caller's arrays, as
+     * {@link Walker#walkFrom(PhysicalMemory, PageTableFormat, int, long, long, int, WalkTrace, long[], long[])}
+     * does: the caller must not reuse them while it still uses the result.
+     */
+    public static NestedWalkResult walkFrom(PhysicalMemory memory, PageTableFormat stage1, int startStep,
+                                            long tableIpa, long input, StageTwo stage2, WalkTrace trace,
+                                            long[] entries, long[] addresses) {
         int levels = stage1.levels();
         if (startStep < 0 || startStep >= levels) {
             throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1));
         }
-        long[] entries = new long[levels];
-        long[] addresses = new long[levels];
+        if (entries.length < levels || addresses.length < levels) {
+            throw new IllegalArgumentException("arrays shorter than the format's " + levels + " levels");
+        }
         long table = tableIpa;
         for (int step = startStep; step < levels; step++) {
             int level = stage1.level(step);

@@ -65,6 +65,9 @@ final class TranslationUnit {
      * else was consulted): only then may the SMMU memoise it ({@link org.iommusim.core.cache.HitMemo}).
      */
     boolean pureHit;
+    /** The stage-1 walk's arrays, reused: a translation uses its walk only until it returns. */
+    private final long[] stage1Entries = new long[8];
+    private final long[] stage1Addresses = new long[8];
 
     TranslationUnit(SmmuV2 smmu, PhysicalMemory memory) {
         this.smmu = smmu;
@@ -168,7 +171,8 @@ final class TranslationUnit {
             return contextFault(bank, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }
         stage1Walks++;
-        WalkResult walk = Walker.walk(memory, control.format(), control.table(), va, 1, WalkTrace.NONE);
+        WalkResult walk = Walker.walkFrom(memory, control.format(), 0, control.table(), va, 1, WalkTrace.NONE,
+                stage1Entries, stage1Addresses);
         if (!walk.ok()) {
             return walkFault(bank, control.format(), walk, 1, va, 0, 0, req, privileged, sid);
         }
@@ -263,8 +267,8 @@ final class TranslationUnit {
             return contextFault(s1, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }
         stage1Walks++;
-        NestedWalkResult n = NestedWalker.walk(memory, control.format(), control.table(), va, stage2,
-                WalkTrace.NONE);
+        NestedWalkResult n = NestedWalker.walkFrom(memory, control.format(), 0, control.table(), va, stage2,
+                WalkTrace.NONE, stage1Entries, stage1Addresses);
         stage2Walks += stage2.walks();
         if (n.status() == NestedWalkResult.Status.STAGE1_FAULT) {
             return walkFault(s1, control.format(), n.stage1(), 1, va, 0, 0, req, privileged, sid);

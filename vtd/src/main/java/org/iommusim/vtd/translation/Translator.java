@@ -98,6 +98,10 @@ public final class Translator {
     private int iotlbSlot;
     private int iotlbProbes;
 
+    /** The first-stage walk's arrays, reused: a translation uses its walk only until it returns. */
+    private final long[] firstStageEntries = new long[5];
+    private final long[] firstStageAddresses = new long[5];
+
     private long firstStageWalks;
     private long secondStageWalks;
     private long nestedWalks;
@@ -668,7 +672,8 @@ public final class Translator {
             SecondStageFormat ssFormat = secondStageFormats[SecondStageFormat.levelsForAw(pe.addressWidth())];
             stage2 = new NestedStageTwo(secondStage, did, ssFormat, pe.secondStagePointer(), cap.mgaw(),
                     pe.secondStageExecuteEnable(), startStep);
-            NestedWalkResult nr = NestedWalker.walkFrom(memory, format, startStep, table, iova, stage2, trace);
+            NestedWalkResult nr = NestedWalker.walkFrom(memory, format, startStep, table, iova, stage2, trace,
+                    firstStageEntries, firstStageAddresses);
             s1 = nr.stage1();
             if (nr.status() == NestedWalkResult.Status.STAGE2_FAULT && nr.tableFetch()) {
                 return fault(stage2.fault, 2, nr.stage2().level(), nr.ipa());
@@ -688,7 +693,8 @@ public final class Translator {
             }
         } else {
             firstStageWalks++;
-            s1 = Walker.walkFrom(memory, format, startStep, table, iova, 1, trace);
+            s1 = Walker.walkFrom(memory, format, startStep, table, iova, 1, trace, firstStageEntries,
+                    firstStageAddresses);
             if (!s1.ok()) {
                 return fault(firstStageWalkFault(s1), 1, s1.level(), iova);
             }

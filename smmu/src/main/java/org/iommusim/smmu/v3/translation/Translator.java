@@ -83,6 +83,9 @@ public final class Translator {
     private WalkTrace trace = WalkTrace.NONE;
 
     private long translations;
+    /** The stage-1 walk's arrays, reused: a translation uses its walk only until it returns. */
+    private final long[] stage1Entries = new long[8];
+    private final long[] stage1Addresses = new long[8];
     /**
      * Where the current translation's cache hits were, for the SMMU's hit memo: set when the STE (and
      * the CD) came from the configuration cache and the TLB entry was usable as it was.
@@ -520,10 +523,11 @@ public final class Translator {
         long inheritedBits = start == null ? 0 : start.tableBits();
         WalkResult w;
         if (s2 == null) {
-            w = Walker.walkFrom(memory, wf, firstStep, table, input, 1, trace);
+            w = Walker.walkFrom(memory, wf, firstStep, table, input, 1, trace, stage1Entries, stage1Addresses);
         } else {
             NestedWalkResult n = NestedWalker.walkFrom(memory, wf, firstStep, table, input,
-                    (ipa, tableFetch, t) -> nestedStage2(s2, ipa, tableFetch), trace);
+                    (ipa, tableFetch, t) -> nestedStage2(s2, ipa, tableFetch), trace, stage1Entries,
+                    stage1Addresses);
             if (n.status() == NestedWalkResult.Status.STAGE2_FAULT) {
                 return stage2Fault(s2, n.ipa(), EventRecord.CLASS_TT);
             }
