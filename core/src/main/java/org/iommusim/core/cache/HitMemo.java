@@ -61,6 +61,8 @@ public final class HitMemo {
     /** The entries with unsettled hits, each once. */
     private final int[] unsettled;
     private int unsettledCount;
+    /** The epoch of the latest {@link #put}: when the epoch has moved since, no entry is alive. */
+    private long lastPutEpoch = DEAD;
     /** Hits already credited to the caches. */
     private long credited;
     private boolean enabled = true;
@@ -105,14 +107,20 @@ public final class HitMemo {
      * entry (the model then takes the full lookup).
      */
     public TranslationResult find(long k0, long k1) {
+        long live = epoch.value();
+        if (lastPutEpoch != live) {
+            // nothing was memoised since the epoch last moved: every entry is dead. A model whose TLB is
+            // off (cold-walk studies) never puts, and skips the probe of a random place in a large array
+            return null;
+        }
         int i = index(k0, k1);
         int b = i << strideShift;
         long[] w = words;
-        if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != epoch.value()) {
+        if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != live) {
             // the key's second place: two keys that share a first place do not evict each other
             i ^= 1;
             b = i << strideShift;
-            if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != epoch.value()) {
+            if (w[b + K0] != k0 || w[b + K1] != k1 || w[b + EPOCH] != live) {
                 return null;
             }
         }
@@ -160,6 +168,7 @@ public final class HitMemo {
         w(b, K0, k0);
         w(b, K1, k1);
         w(b, EPOCH, live);
+        lastPutEpoch = live;
         w(b, LAST, epoch.nextTick());
         w(b, TLB_USE, useWord(tlbSlot, tlbProbes));
         for (int c = 0; c < config.length; c++) {
@@ -245,6 +254,7 @@ public final class HitMemo {
     }
 
     private void clear() {
+        lastPutEpoch = DEAD;
         for (int b = 0; b < words.length; b += 1 << strideShift) {
             words[b + EPOCH] = DEAD;
         }

@@ -11,7 +11,8 @@ import org.eclipse.collections.impl.map.mutable.primitive.LongObjectHashMap;
 /**
  * A sparse host-physical address space: frames of 4 KiB are allocated on first write, and everything
  * never written reads as zero. All multi-byte accessors are little-endian, as both x86 and the Arm
- * SMMU tables are.
+ * SMMU tables are. Frames in the first 16 GiB are found by index (the fast case for page tables), the
+ * others through a hash map.
  *
  * <p>The size is {@code 2^addressBits} bytes. An address at or beyond it does not exist: callers that
  * act for hardware check {@link #inRange} first and turn a miss into the specification's external
@@ -28,6 +29,12 @@ public final class PhysicalMemory {
     public static final int DEFAULT_ADDRESS_BITS = 52;
     public static final int MIN_ADDRESS_BITS = 32;
     public static final int MAX_ADDRESS_BITS = 64;
+    /**
+     * Frames below this number (the first 16 GiB) are found by index, the others by hash. The bound keeps
+     * the index array at most 2^22 references (16 MiB with compressed references).
+     */
+    public static final long DIRECT_FRAMES = 1L << 22;
+    private static final int DIRECT_MIN_LENGTH = 1 << 12;
 
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -39,11 +46,19 @@ public final class PhysicalMemory {
     private final int addressBits;
     /** Highest valid address; unsigned compare. */
     private final long lastAddress;
+    /**
+     * Frames below {@link #DIRECT_FRAMES}, indexed by frame number: a page walk's reference costs one load
+     * to find its frame, which is what keeps a cold walk near the cost of its dependent loads
+     * (docs/performance.md). The array grows (powers of two) to cover the highest frame written, so a
+     * memory used only low costs little; frames are never freed.
+     */
+    private byte[][] direct = new byte[0][];
+    private int directFrames;
+    /** Frames at and above {@link #DIRECT_FRAMES}, hashed. */
     private final LongObjectHashMap<byte[]> frames = new LongObjectHashMap<>();
     /**
-     * A direct-mapped memo of recently used frames in front of {@link #frames}: a walk touches a few
-     * table frames over and over, and two array loads are cheaper than a hash probe. Frames are never
-     * freed, so an entry never goes stale; absent frames are not remembered.
+     * A direct-mapped memo of recently used hashed frames: two array loads are cheaper than a hash
+     * probe. Frames are never freed, so an entry never goes stale; absent frames are not remembered.
      */
     private static final int RECENT_SHIFT = 52;
     private static final int RECENT = 1 << (64 - RECENT_SHIFT);
@@ -77,6 +92,14 @@ public final class PhysicalMemory {
         return Long.compareUnsigned(address, lastAddress) <= 0
                 && Long.compareUnsigned(end, lastAddress) <= 0
                 && Long.compareUnsigned(end, address) >= 0;
+    }
+
+    /**
+     * {@link #inRange}{@code (address, 8)} in one compare: whether an 8-byte entry at {@code address}
+     * exists (the walkers' check before {@link #readEntry}).
+     */
+    public boolean entryInRange(long address) {
+        return Long.compareUnsigned(address, lastAddress - 7) <= 0;
     }
 
     // ---- counted accessors (hardware) ----
@@ -253,11 +276,18 @@ public final class PhysicalMemory {
 
     /** Number of 4 KiB frames that have been written to (the simulator's own footprint). */
     public int allocatedFrames() {
-        return frames.size();
+        return directFrames + frames.size();
     }
 
     /** The frame, or null when it has never been written. */
     private byte[] existingFrame(long fn) {
+        byte[][] d = direct;
+        if (fn < d.length) { // frame numbers are below 2^52: never negative
+            return d[(int) fn];
+        }
+        if (fn < DIRECT_FRAMES) {
+            return null; // below the bound but above every frame written there
+        }
         // a multiplicative hash: table frames of different regions often share their low bits
         int i = (int) ((fn * 0x9E37_79B9_7F4A_7C15L) >>> RECENT_SHIFT);
         if (recentNumbers[i] == fn) {
@@ -276,7 +306,16 @@ public final class PhysicalMemory {
         byte[] f = existingFrame(fn);
         if (f == null) {
             f = new byte[FRAME_SIZE];
-            frames.put(fn, f);
+            if (fn < DIRECT_FRAMES) {
+                if (fn >= direct.length) {
+                    int length = (int) Math.max(DIRECT_MIN_LENGTH, Long.highestOneBit(fn) << 1);
+                    direct = java.util.Arrays.copyOf(direct, (int) Math.min(length, DIRECT_FRAMES));
+                }
+                direct[(int) fn] = f;
+                directFrames++;
+            } else {
+                frames.put(fn, f);
+            }
         }
         return f;
     }

@@ -38,39 +38,47 @@ public final class Walker {
      */
     public static WalkResult walkFrom(PhysicalMemory memory, PageTableFormat format, int startStep, long table,
                                       long input, int stage, WalkTrace trace, long[] entries, long[] addresses) {
-        int levels = format.levels();
-        if (startStep < 0 || startStep >= levels) {
-            throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1));
-        }
-        if (entries.length < levels || addresses.length < levels) {
-            throw new IllegalArgumentException("arrays shorter than the format's " + levels + " levels");
-        }
-        for (int step = startStep; step < levels; step++) {
+        int levels = checkShape(format, startStep, entries, addresses);
+        // kept small (the JIT inlines a method of at most 325 bytecodes into its hot callers): how a walk
+        // ends is decided in end(), outside the loop
+        for (int step = startStep; ; step++) {
             long entryAddress = format.entryAddress(table, input, step);
             addresses[step] = entryAddress;
-            int level = format.level(step);
-            if (!memory.inRange(entryAddress, 8)) {
-                return new WalkResult(WalkResult.Status.ABORT, stage, startStep, step, level, entryAddress, 0,
-                        entries, addresses);
+            if (!memory.entryInRange(entryAddress)) {
+                return new WalkResult(WalkResult.Status.ABORT, stage, startStep, step, format.level(step),
+                        entryAddress, 0, entries, addresses);
             }
             long entry = memory.readEntry(entryAddress, AccessPurpose.PAGE_WALK);
-            trace.reference(stage, level, entryAddress, entry);
+            trace.reference(stage, format.level(step), entryAddress, entry);
             entries[step] = entry;
             EntryKind kind = format.classify(entry, step);
-            if (kind == EntryKind.TABLE && step == levels - 1) {
-                kind = EntryKind.RESERVED;
+            if (kind != EntryKind.TABLE || step == levels - 1) {
+                return end(format, kind, stage, startStep, step, entry, entries, addresses);
             }
-            // an if chain, not a switch: a switch on an enum loads a synthetic ordinal map on every step
-            if (kind == EntryKind.TABLE) {
-                table = format.nextTable(entry, step);
-            } else if (kind == EntryKind.LEAF) {
-                return new WalkResult(WalkResult.Status.OK, stage, startStep, step, level,
-                        format.outputAddress(entry, step), format.pageSize(step), entries, addresses);
-            } else {
-                return new WalkResult(kind == EntryKind.INVALID ? WalkResult.Status.INVALID
-                        : WalkResult.Status.RESERVED, stage, startStep, step, level, 0, 0, entries, addresses);
-            }
+            table = format.nextTable(entry, step);
         }
-        throw new AssertionError("unreachable: the last step always ends the walk");
+    }
+
+    /** The result of a walk that ended at {@code step} on an entry that is not a table to follow. */
+    static WalkResult end(PageTableFormat format, EntryKind kind, int stage, int startStep, int step, long entry,
+                          long[] entries, long[] addresses) {
+        // an if chain, not a switch: a switch on an enum loads a synthetic ordinal map
+        if (kind == EntryKind.LEAF) {
+            return new WalkResult(WalkResult.Status.OK, stage, startStep, step, format.level(step),
+                    format.outputAddress(entry, step), format.pageSize(step), entries, addresses);
+        }
+        // a table entry at the last step points nowhere: the format's reserved case
+        WalkResult.Status status = kind == EntryKind.INVALID ? WalkResult.Status.INVALID : WalkResult.Status.RESERVED;
+        return new WalkResult(status, stage, startStep, step, format.level(step), 0, 0, entries, addresses);
+    }
+
+    /** The format's number of levels, after checking the start step and the arrays against it. */
+    static int checkShape(PageTableFormat format, int startStep, long[] entries, long[] addresses) {
+        int levels = format.levels();
+        if (startStep < 0 || startStep >= levels || entries.length < levels || addresses.length < levels) {
+            throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1)
+                    + " or arrays shorter than the format's " + levels + " levels");
+        }
+        return levels;
     }
 }

@@ -19,8 +19,12 @@ class PhysicalMemoryProperties {
 
     @Provide
     Arbitrary<List<Write>> writes() {
-        // Addresses clustered on a few frames so that writes overlap and straddle boundaries.
-        Arbitrary<Long> addr = Arbitraries.longs().between(0, 3 * 4096 + 100).map(a -> a + 0x7_0000_0000L);
+        // Addresses clustered on a few frames so that writes overlap and straddle boundaries: low (found by
+        // index), across the end of the indexed frames, and high (hashed).
+        Arbitrary<Long> base = Arbitraries.of(0L, 0x4000_0000L,
+                (PhysicalMemory.DIRECT_FRAMES << PhysicalMemory.FRAME_SHIFT) - 2 * 4096, 0x7_0000_0000L);
+        Arbitrary<Long> addr = Combinators.combine(base, Arbitraries.longs().between(0, 3 * 4096 + 100))
+                .as(Long::sum);
         return Combinators.combine(addr, Arbitraries.bytes()).as(Write::new).list().ofMaxSize(300);
     }
 
@@ -44,6 +48,24 @@ class PhysicalMemoryProperties {
             assertEquals(m.read64(a & ~7L), m.readEntry(a & ~7L, AccessPurpose.PAGE_WALK), "aligned readEntry");
             assertEquals(before + 2, m.references(AccessPurpose.PAGE_WALK), "each readEntry is one reference");
         }
+        long frames = model.keySet().stream().map(a -> a >>> PhysicalMemory.FRAME_SHIFT).distinct().count();
+        assertEquals(frames, m.allocatedFrames(), "one frame per 4 KiB written, indexed or hashed");
+    }
+
+    @Property
+    void entryInRangeIsInRangeOfEightBytes(@ForAll long address,
+                                           @ForAll("addressBits") int addressBits) {
+        PhysicalMemory m = new PhysicalMemory(addressBits);
+        assertEquals(m.inRange(address, 8), m.entryInRange(address));
+        long last = addressBits == 64 ? -1L : (1L << addressBits) - 1;
+        for (long a : new long[] {last - 8, last - 7, last - 6, last, last + 1, -8L}) {
+            assertEquals(m.inRange(a, 8), m.entryInRange(a), Long.toHexString(a));
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> addressBits() {
+        return Arbitraries.integers().between(PhysicalMemory.MIN_ADDRESS_BITS, PhysicalMemory.MAX_ADDRESS_BITS);
     }
 
     @Property
