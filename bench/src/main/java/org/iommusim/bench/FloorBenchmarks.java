@@ -4,6 +4,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.collections.impl.map.mutable.primitive.LongLongHashMap;
+import org.iommusim.core.memory.AccessPurpose;
+import org.iommusim.core.memory.PhysicalMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The floors translation costs are measured against: the cheapest possible primitive-keyed lookup
- * (on the page numbers the IOTLB-hit benchmarks use), and the cheapest possible chain of 24 dependent loads (a 4-over-4 nested walk's reference count).
+ * (on the page numbers the IOTLB-hit benchmarks use), and the cheapest possible chain of 24 dependent
+ * loads (a 4-over-4 nested walk's reference count). {@link #memoryChase24} is the same chain through the
+ * simulator's {@link PhysicalMemory}: what 24 walk references cost before any decoding or checking.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +57,33 @@ public class FloorBenchmarks {
             chain[p[t]] = p[(t + 1) % 24];
         }
         cursor = p[0];
+        // the same chain as host-physical entries: 12 tables in a driver's region, 12 in guest RAM at 4 GiB,
+        // as the vendor machines place host and guest tables
+        long[] entry = new long[24];
+        for (int t = 0; t < 24; t++) {
+            long table = (t % 2 == 0 ? MEMORY_HOST_TABLES : MEMORY_GUEST_TABLES) + (long) (t / 2) * 4096;
+            entry[t] = table + 8L * (p[t] - t * 512);
+        }
+        for (int t = 0; t < 24; t++) {
+            memory.write64(entry[t], entry[(t + 1) % 24]);
+        }
+        memoryCursor = entry[0];
+    }
+
+    static final long MEMORY_HOST_TABLES = 0x100_0000L;
+    static final long MEMORY_GUEST_TABLES = 0x1_0010_0000L;
+    private final PhysicalMemory memory = new PhysicalMemory();
+    private long memoryCursor;
+
+    /** {@link #chase24} through {@link PhysicalMemory#readEntry}, counted as page-walk references. */
+    @Benchmark
+    public long memoryChase24() {
+        long a = memoryCursor;
+        for (int n = 0; n < 24; n++) {
+            a = memory.readEntry(a, AccessPurpose.PAGE_WALK);
+        }
+        memoryCursor = a;
+        return a;
     }
 
     /**
