@@ -37,61 +37,59 @@ public final class NestedWalker {
     public static NestedWalkResult walkFrom(PhysicalMemory memory, PageTableFormat stage1, int startStep,
                                             long tableIpa, long input, StageTwo stage2, WalkTrace trace,
                                             long[] entries, long[] addresses) {
-        int levels = Walker.checkShape(stage1, startStep, entries, addresses);
+        int levels = stage1.levels();
+        if (startStep < 0 || startStep >= levels) {
+            throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1));
+        }
+        if (entries.length < levels || addresses.length < levels) {
+            throw new IllegalArgumentException("arrays shorter than the format's " + levels + " levels");
+        }
         long table = tableIpa;
-        for (int step = startStep; ; step++) {
+        for (int step = startStep; step < levels; step++) {
+            int level = stage1.level(step);
             long entryIpa = stage1.entryAddress(table, input, step);
             WalkResult s2 = stage2.translate(entryIpa, true, trace);
             if (!s2.ok()) {
-                return failed(WalkResult.Status.ABORT, stage1, startStep, step, 0, entries, addresses,
-                        NestedWalkResult.Status.STAGE2_FAULT, s2, entryIpa);
+                WalkResult partial = new WalkResult(WalkResult.Status.ABORT, 1, startStep, step, level, 0, 0,
+                        entries, addresses);
+                return new NestedWalkResult(NestedWalkResult.Status.STAGE2_FAULT, partial, s2, entryIpa, true, 0, 0);
             }
             long entryAddress = s2.translate(entryIpa);
             addresses[step] = entryAddress;
             if (!memory.entryInRange(entryAddress)) {
-                return failed(WalkResult.Status.ABORT, stage1, startStep, step, entryAddress, entries, addresses,
-                        NestedWalkResult.Status.STAGE1_FAULT, s2, entryIpa);
+                WalkResult abort = new WalkResult(WalkResult.Status.ABORT, 1, startStep, step, level, entryAddress, 0,
+                        entries, addresses);
+                return new NestedWalkResult(NestedWalkResult.Status.STAGE1_FAULT, abort, s2, entryIpa, true, 0, 0);
             }
             long entry = memory.readEntry(entryAddress, AccessPurpose.PAGE_WALK);
-            trace.reference(1, stage1.level(step), entryAddress, entry);
+            trace.reference(1, level, entryAddress, entry);
             entries[step] = entry;
             EntryKind kind = stage1.classify(entry, step);
-            if (kind == EntryKind.TABLE && step < levels - 1) {
-                table = stage1.nextTable(entry, step);
-                continue;
+            if (kind == EntryKind.TABLE && step == levels - 1) {
+                kind = EntryKind.RESERVED;
             }
-            if (kind != EntryKind.LEAF) { // invalid, reserved, or a table entry at the last step
-                return failed(kind == EntryKind.INVALID ? WalkResult.Status.INVALID : WalkResult.Status.RESERVED,
-                        stage1, startStep, step, 0, entries, addresses, NestedWalkResult.Status.STAGE1_FAULT, s2,
-                        entryIpa);
+            if (kind == EntryKind.INVALID || kind == EntryKind.RESERVED) {
+                WalkResult.Status status = kind == EntryKind.INVALID
+                        ? WalkResult.Status.INVALID : WalkResult.Status.RESERVED;
+                WalkResult failed = new WalkResult(status, 1, startStep, step, level, 0, 0, entries, addresses);
+                return new NestedWalkResult(NestedWalkResult.Status.STAGE1_FAULT, failed, s2, entryIpa, true, 0, 0);
             }
-            return leaf(stage1, startStep, step, entry, input, stage2, trace, entries, addresses);
+            if (kind == EntryKind.LEAF) {
+                long outIpaBase = stage1.outputAddress(entry, step);
+                long s1Size = stage1.pageSize(step);
+                WalkResult s1 = new WalkResult(WalkResult.Status.OK, 1, startStep, step, level, outIpaBase, s1Size,
+                        entries, addresses);
+                long outIpa = outIpaBase | (input & (s1Size - 1));
+                WalkResult fin = stage2.translate(outIpa, false, trace);
+                if (!fin.ok()) {
+                    return new NestedWalkResult(NestedWalkResult.Status.STAGE2_FAULT, s1, fin, outIpa, false, 0, 0);
+                }
+                long size = Math.min(s1Size, fin.pageSize());
+                long out = fin.translate(outIpa) & ~(size - 1);
+                return new NestedWalkResult(NestedWalkResult.Status.OK, s1, fin, outIpa, false, out, size);
+            }
+            table = stage1.nextTable(entry, step);
         }
-    }
-
-    /** Ends a walk whose stage-1 leaf is {@code entry}: the output IPA's stage-2 translation. */
-    private static NestedWalkResult leaf(PageTableFormat stage1, int startStep, int step, long entry, long input,
-                                         StageTwo stage2, WalkTrace trace, long[] entries, long[] addresses) {
-        long outIpaBase = stage1.outputAddress(entry, step);
-        long s1Size = stage1.pageSize(step);
-        WalkResult s1 = new WalkResult(WalkResult.Status.OK, 1, startStep, step, stage1.level(step), outIpaBase,
-                s1Size, entries, addresses);
-        long outIpa = outIpaBase | (input & (s1Size - 1));
-        WalkResult fin = stage2.translate(outIpa, false, trace);
-        if (!fin.ok()) {
-            return new NestedWalkResult(NestedWalkResult.Status.STAGE2_FAULT, s1, fin, outIpa, false, 0, 0);
-        }
-        long size = Math.min(s1Size, fin.pageSize());
-        long out = fin.translate(outIpa) & ~(size - 1);
-        return new NestedWalkResult(NestedWalkResult.Status.OK, s1, fin, outIpa, false, out, size);
-    }
-
-    /** A walk that failed at stage-1 step {@code step}, on a table fetch. */
-    private static NestedWalkResult failed(WalkResult.Status s1Status, PageTableFormat stage1, int startStep,
-                                           int step, long address, long[] entries, long[] addresses,
-                                           NestedWalkResult.Status status, WalkResult s2, long entryIpa) {
-        WalkResult partial = new WalkResult(s1Status, 1, startStep, step, stage1.level(step), address, 0, entries,
-                addresses);
-        return new NestedWalkResult(status, partial, s2, entryIpa, true, 0, 0);
+        throw new AssertionError("unreachable: the last step always ends the walk");
     }
 }

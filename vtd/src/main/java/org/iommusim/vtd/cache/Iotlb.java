@@ -56,6 +56,11 @@ public final class Iotlb {
         return lastProbes;
     }
 
+    /** False when sized 0: a translation then skips building the entry it would fill. */
+    public boolean enabled() {
+        return cache.capacity() > 0;
+    }
+
     public void fill(IotlbEntry entry) {
         int code = Long.numberOfTrailingZeros(entry.pageSize()) == 30 ? 2
                 : Long.numberOfTrailingZeros(entry.pageSize()) == 21 ? 1 : 0;

@@ -272,8 +272,10 @@ public final class Translator {
             return fault(access == Access.WRITE ? FaultReason.WRITE : FaultReason.READ, 2, r.level(), iova);
         }
         TranslationResult result = new TranslationResult(r.address(), r.pageSize(), flags, 0);
-        caches.iotlb.fill(new IotlbEntry(did, -1, IotlbEntry.Kind.LEGACY, iova & ~(r.pageSize() - 1), result, result,
-                true));
+        if (caches.iotlb.enabled()) { // a disabled IOTLB: no entry to build
+            caches.iotlb.fill(new IotlbEntry(did, -1, IotlbEntry.Kind.LEGACY, iova & ~(r.pageSize() - 1), result,
+                    result, true));
+        }
         return result;
     }
 
@@ -625,8 +627,10 @@ public final class Translator {
             writeReady = access == Access.WRITE || Bits.bit(r.lastEntry(), SecondStageFormat.D);
         }
         TranslationResult result = new TranslationResult(r.address(), r.pageSize(), flags, 0);
-        caches.iotlb.fill(new IotlbEntry(did, pasid, IotlbEntry.Kind.SECOND_STAGE, iova & ~(r.pageSize() - 1),
-                result, result, writeReady));
+        if (caches.iotlb.enabled()) { // a disabled IOTLB: no entry to build
+            caches.iotlb.fill(new IotlbEntry(did, pasid, IotlbEntry.Kind.SECOND_STAGE, iova & ~(r.pageSize() - 1),
+                    result, result, writeReady));
+        }
         return result;
     }
 
@@ -778,8 +782,11 @@ public final class Translator {
         if (nested && pe.secondStageAccessDirtyEnable()) {
             writeReady &= access == Access.WRITE || Bits.bit(stage2.outputWalk.lastEntry(), SecondStageFormat.D);
         }
-        caches.iotlb.fill(new IotlbEntry(did, pasid, nested ? IotlbEntry.Kind.NESTED : IotlbEntry.Kind.FIRST_STAGE,
-                iova & ~(pageSize - 1), ru, rs, writeReady));
+        if (caches.iotlb.enabled()) { // a disabled IOTLB: no entry to build
+            caches.iotlb.fill(new IotlbEntry(did, pasid,
+                    nested ? IotlbEntry.Kind.NESTED : IotlbEntry.Kind.FIRST_STAGE, iova & ~(pageSize - 1), ru, rs,
+                    writeReady));
+        }
         return privileged ? rs : ru;
     }
 

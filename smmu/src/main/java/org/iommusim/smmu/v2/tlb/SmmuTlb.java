@@ -82,6 +82,9 @@ public final class SmmuTlb {
      */
     public void fillStage1(int vmid, int asid, boolean global, boolean privileged, long va, long inputSize,
                            TranslationResult r) {
+        if (cache.capacity() == 0) {
+            return; // sized 0: no entry to build
+        }
         long base = va & -inputSize;
         int tag = global ? 0 : asid;
         cache.fill(key0(global ? GLOBAL : 0, vmid, tag, privileged), va >>> 12,
@@ -89,6 +92,9 @@ public final class SmmuTlb {
     }
 
     public void fillStage2(int vmid, long ipa, long inputSize, TranslationResult r) {
+        if (cache.capacity() == 0) {
+            return; // sized 0: no entry to build
+        }
         long base = ipa & -inputSize;
         cache.fill(key0(STAGE2, vmid, 0, false), ipa >>> 12,
                 new TlbEntry(true, vmid, 0, false, false, base, inputSize, r));

@@ -76,6 +76,11 @@ public final class Tlb {
         return null;
     }
 
+    /** False when sized 0: a translation then skips building the entry it would fill. */
+    public boolean enabled() {
+        return cache.capacity() > 0;
+    }
+
     public void fill(TlbEntry e) {
         cache.fill(key0(e.vmid(), e.asid(), e.global(), e.regime()), key1(e.inputBase(), e.log2Size()), e);
     }

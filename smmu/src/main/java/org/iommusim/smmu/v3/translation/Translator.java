@@ -421,13 +421,14 @@ public final class Translator {
         int unpriv = VmsaPermissions.stage2(d, false, s2.hd(), id.xnx());
         int priv = VmsaPermissions.stage2(d, true, s2.hd(), id.xnx());
         long size = 1L << leaf.log2Size();
-        TlbEntry e = new TlbEntry(s2.vmid(), 0, false, Tlb.REGIME_S2, ipa & -size, ipa & -size, leaf.log2Size(),
-                f.granule().pageShift(), leaf.level(),
-                new TranslationResult(leaf.pageBase(), size, unpriv, 0),
-                new TranslationResult(leaf.pageBase(), size, priv, 0),
-                s2.hd() && VmsaDescriptor.stage2WritableClean(d));
-        caches.tlb.fill(e);
-        return e.result(req.privileged());
+        TranslationResult ru = new TranslationResult(leaf.pageBase(), size, unpriv, 0);
+        TranslationResult rp = new TranslationResult(leaf.pageBase(), size, priv, 0);
+        if (caches.tlb.enabled()) {
+            caches.tlb.fill(new TlbEntry(s2.vmid(), 0, false, Tlb.REGIME_S2, ipa & -size, ipa & -size,
+                    leaf.log2Size(), f.granule().pageShift(), leaf.level(), ru, rp,
+                    s2.hd() && VmsaDescriptor.stage2WritableClean(d)));
+        }
+        return req.privileged() ? rp : ru;
     }
 
     private Fault stage2Fault(Stage2Config s2, long ipa, int clazz) {
@@ -604,11 +605,13 @@ public final class Translator {
         }
         int log2 = Long.numberOfTrailingZeros(size);
         boolean global = el2Only || !VmsaDescriptor.notGlobal(d);
-        TlbEntry e = new TlbEntry(vmid, global ? 0 : s1.asid(), global, regime, input & -size, ipaBase, log2,
-                f.granule().pageShift(), w.level(), new TranslationResult(pageBase, size, unpriv, 0),
-                new TranslationResult(pageBase, size, priv, 0), writeClean);
-        caches.tlb.fill(e);
-        return e.result(req.privileged());
+        TranslationResult ru = new TranslationResult(pageBase, size, unpriv, 0);
+        TranslationResult rp = new TranslationResult(pageBase, size, priv, 0);
+        if (caches.tlb.enabled()) {
+            caches.tlb.fill(new TlbEntry(vmid, global ? 0 : s1.asid(), global, regime, input & -size, ipaBase,
+                    log2, f.granule().pageShift(), w.level(), ru, rp, writeClean));
+        }
+        return req.privileged() ? rp : ru;
     }
 
     /**
