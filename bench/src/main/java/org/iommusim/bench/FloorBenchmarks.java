@@ -39,6 +39,12 @@ public class FloorBenchmarks {
     /** 24 chains through memory laid out like nested walk tables: each load's value is the next index. */
     private long[] chain;
 
+    /** Where {@link #memoryChase24} keeps its tables: as the vendor machines place host and guest tables. */
+    static final long MEMORY_HOST_TABLES = 0x100_0000L;
+    static final long MEMORY_GUEST_TABLES = 0x1_0010_0000L;
+    private final PhysicalMemory memory = new PhysicalMemory();
+    private long memoryCursor;
+
     @Setup
     public void setup() {
         SplittableRandom rnd = new SplittableRandom(1);
@@ -57,23 +63,18 @@ public class FloorBenchmarks {
             chain[p[t]] = p[(t + 1) % 24];
         }
         cursor = p[0];
-        // the same chain as host-physical entries: 12 tables in a driver's region, 12 in guest RAM at 4 GiB,
-        // as the vendor machines place host and guest tables
+        // the same chain as host-physical entries: 12 tables in a driver's region, 12 in guest RAM at 4 GiB
         long[] entry = new long[24];
         for (int t = 0; t < 24; t++) {
-            long table = (t % 2 == 0 ? MEMORY_HOST_TABLES : MEMORY_GUEST_TABLES) + (long) (t / 2) * 4096;
-            entry[t] = table + 8L * (p[t] - t * 512);
+            long table = (t % 2 == 0 ? MEMORY_HOST_TABLES : MEMORY_GUEST_TABLES)
+                    + (long) (t / 2) * PhysicalMemory.FRAME_SIZE;
+            entry[t] = table + Long.BYTES * (p[t] - t * 512L);
         }
         for (int t = 0; t < 24; t++) {
             memory.write64(entry[t], entry[(t + 1) % 24]);
         }
         memoryCursor = entry[0];
     }
-
-    static final long MEMORY_HOST_TABLES = 0x100_0000L;
-    static final long MEMORY_GUEST_TABLES = 0x1_0010_0000L;
-    private final PhysicalMemory memory = new PhysicalMemory();
-    private long memoryCursor;
 
     /** {@link #chase24} through {@link PhysicalMemory#readEntry}, counted as page-walk references. */
     @Benchmark

@@ -212,6 +212,11 @@ public final class TranslationCache<V> {
         return occupancy;
     }
 
+    /** False when sized 0: every lookup misses and every fill is dropped, so callers need build no entry. */
+    public boolean enabled() {
+        return sets > 0;
+    }
+
     public int capacity() {
         return values.length;
     }

@@ -60,7 +60,7 @@ public final class Walker {
     }
 
     /** The result of a walk that ended at {@code step} on an entry that is not a table to follow. */
-    static WalkResult end(PageTableFormat format, EntryKind kind, int stage, int startStep, int step, long entry,
+    private static WalkResult end(PageTableFormat format, EntryKind kind, int stage, int startStep, int step, long entry,
                           long[] entries, long[] addresses) {
         // an if chain, not a switch: a switch on an enum loads a synthetic ordinal map
         if (kind == EntryKind.LEAF) {
@@ -73,7 +73,7 @@ public final class Walker {
     }
 
     /** The format's number of levels, after checking the start step and the arrays against it. */
-    static int checkShape(PageTableFormat format, int startStep, long[] entries, long[] addresses) {
+    private static int checkShape(PageTableFormat format, int startStep, long[] entries, long[] addresses) {
         int levels = format.levels();
         if (startStep < 0 || startStep >= levels || entries.length < levels || addresses.length < levels) {
             throw new IllegalArgumentException("start step " + startStep + " outside 0.." + (levels - 1)

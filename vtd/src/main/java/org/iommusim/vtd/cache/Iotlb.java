@@ -4,6 +4,7 @@ import org.iommusim.core.cache.CacheConfig;
 import org.iommusim.core.cache.CacheEpoch;
 import org.iommusim.core.cache.CacheStatistics;
 import org.iommusim.core.cache.TranslationCache;
+import org.iommusim.core.request.TranslationResult;
 
 /**
  * The IOTLB (section 6.2.1): translations tagged by domain-id, PASID, input page and page size, kept in
@@ -56,12 +57,15 @@ public final class Iotlb {
         return lastProbes;
     }
 
-    /** False when sized 0: a translation then skips building the entry it would fill. */
-    public boolean enabled() {
-        return cache.capacity() > 0;
+    /** Caches a translation of the page at {@code iovaBase}; a disabled IOTLB builds no entry. */
+    public void fill(int did, int pasid, IotlbEntry.Kind kind, long iovaBase, TranslationResult user,
+                     TranslationResult supervisor, boolean writeReady) {
+        if (cache.enabled()) {
+            fill(new IotlbEntry(did, pasid, kind, iovaBase, user, supervisor, writeReady));
+        }
     }
 
-    public void fill(IotlbEntry entry) {
+    private void fill(IotlbEntry entry) {
         int code = Long.numberOfTrailingZeros(entry.pageSize()) == 30 ? 2
                 : Long.numberOfTrailingZeros(entry.pageSize()) == 21 ? 1 : 0;
         cache.fill(key0(entry.did(), entry.pasid(), code), entry.iovaBase() >>> SHIFTS[code], entry);

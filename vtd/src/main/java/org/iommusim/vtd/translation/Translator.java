@@ -272,10 +272,7 @@ public final class Translator {
             return fault(access == Access.WRITE ? FaultReason.WRITE : FaultReason.READ, 2, r.level(), iova);
         }
         TranslationResult result = new TranslationResult(r.address(), r.pageSize(), flags, 0);
-        if (caches.iotlb.enabled()) { // a disabled IOTLB: no entry to build
-            caches.iotlb.fill(new IotlbEntry(did, -1, IotlbEntry.Kind.LEGACY, iova & ~(r.pageSize() - 1), result,
-                    result, true));
-        }
+        caches.iotlb.fill(did, -1, IotlbEntry.Kind.LEGACY, iova & ~(r.pageSize() - 1), result, result, true);
         return result;
     }
 
@@ -627,10 +624,8 @@ public final class Translator {
             writeReady = access == Access.WRITE || Bits.bit(r.lastEntry(), SecondStageFormat.D);
         }
         TranslationResult result = new TranslationResult(r.address(), r.pageSize(), flags, 0);
-        if (caches.iotlb.enabled()) { // a disabled IOTLB: no entry to build
-            caches.iotlb.fill(new IotlbEntry(did, pasid, IotlbEntry.Kind.SECOND_STAGE, iova & ~(r.pageSize() - 1),
-                    result, result, writeReady));
-        }
+        caches.iotlb.fill(did, pasid, IotlbEntry.Kind.SECOND_STAGE, iova & ~(r.pageSize() - 1), result, result,
+                writeReady);
         return result;
     }
 
@@ -782,11 +777,8 @@ public final class Translator {
         if (nested && pe.secondStageAccessDirtyEnable()) {
             writeReady &= access == Access.WRITE || Bits.bit(stage2.outputWalk.lastEntry(), SecondStageFormat.D);
         }
-        if (caches.iotlb.enabled()) { // a disabled IOTLB: no entry to build
-            caches.iotlb.fill(new IotlbEntry(did, pasid,
-                    nested ? IotlbEntry.Kind.NESTED : IotlbEntry.Kind.FIRST_STAGE, iova & ~(pageSize - 1), ru, rs,
-                    writeReady));
-        }
+        caches.iotlb.fill(did, pasid, nested ? IotlbEntry.Kind.NESTED : IotlbEntry.Kind.FIRST_STAGE,
+                iova & ~(pageSize - 1), ru, rs, writeReady);
         return privileged ? rs : ru;
     }
 

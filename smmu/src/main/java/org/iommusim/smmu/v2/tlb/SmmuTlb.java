@@ -82,7 +82,7 @@ public final class SmmuTlb {
      */
     public void fillStage1(int vmid, int asid, boolean global, boolean privileged, long va, long inputSize,
                            TranslationResult r) {
-        if (cache.capacity() == 0) {
+        if (!cache.enabled()) {
             return; // sized 0: no entry to build
         }
         long base = va & -inputSize;
@@ -92,7 +92,7 @@ public final class SmmuTlb {
     }
 
     public void fillStage2(int vmid, long ipa, long inputSize, TranslationResult r) {
-        if (cache.capacity() == 0) {
+        if (!cache.enabled()) {
             return; // sized 0: no entry to build
         }
         long base = ipa & -inputSize;

@@ -78,7 +78,7 @@ public final class Tlb {
 
     /** False when sized 0: a translation then skips building the entry it would fill. */
     public boolean enabled() {
-        return cache.capacity() > 0;
+        return cache.enabled();
     }
 
     public void fill(TlbEntry e) {

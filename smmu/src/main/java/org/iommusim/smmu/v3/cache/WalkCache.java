@@ -74,7 +74,7 @@ public final class WalkCache {
 
     /** False when sized 0: walks then skip the fill (and the entries it would build) altogether. */
     public boolean enabled() {
-        return cache.capacity() > 0;
+        return cache.enabled();
     }
 
     /** Removes the entries whose tag the predicate selects. */
