@@ -68,6 +68,9 @@ final class TranslationUnit {
     /** The stage-1 walk's arrays, reused: a translation uses its walk only until it returns. */
     private final long[] stage1Entries = new long[8];
     private final long[] stage1Addresses = new long[8];
+    /** The same for the stage-2 walks of one translation ({@link StageTwoWalk}). */
+    private final long[] stage2Entries = new long[8];
+    private final long[] stage2Addresses = new long[8];
 
     TranslationUnit(SmmuV2 smmu, PhysicalMemory memory) {
         this.smmu = smmu;
@@ -166,7 +169,7 @@ final class TranslationUnit {
             pureHit = true;
             return hit;
         }
-        StageOneControl control = StageOneControl.decode(bank, va, smmu.granules, smmu.idr2.iasBits());
+        StageOneControl control = bank.stage1Control(va, smmu.granules, smmu.idr2.iasBits());
         if (control.format() == null) {
             return contextFault(bank, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }
@@ -217,8 +220,9 @@ final class TranslationUnit {
             pureHit = true;
             return hit;
         }
-        StageTwoControl control = StageTwoControl.decode(bank, smmu.granules, smmu.idr2.oasBits());
-        StageTwoWalk stage2 = new StageTwoWalk(memory, smmu.tlb, bank, control, vmid, req.access(), privileged);
+        StageTwoControl control = bank.stage2Control(smmu.granules, smmu.idr2.oasBits());
+        StageTwoWalk stage2 = new StageTwoWalk(memory, smmu.tlb, bank, control, vmid, req.access(), privileged,
+                stage2Entries, stage2Addresses);
         WalkResult walk = stage2.walk(ipa, false, WalkTrace.NONE);
         stage2Walks += stage2.walks();
         if (!walk.ok()) {
@@ -245,9 +249,9 @@ final class TranslationUnit {
             pureHit = true;
             return hit;
         }
-        StageTwoControl s2control = StageTwoControl.decode(s2, smmu.granules, smmu.idr2.oasBits());
+        StageTwoControl s2control = s2.stage2Control(smmu.granules, smmu.idr2.oasBits());
         StageTwoWalk stage2 = new StageTwoWalk(memory, smmu.tlb, s2, s2control, s2.vmid(smmu.vmid16Enabled()),
-                req.access(), privileged);
+                req.access(), privileged, stage2Entries, stage2Addresses);
         int nestedSyndrome = FaultSyndrome.NESTED | (s1.index() << FaultSyndrome.S1CBNDX_SHIFT);
         if (!s1.enabled()) {
             // Stage 1 disabled (SCTLR.M = 0): the VA is the IPA.
@@ -262,7 +266,7 @@ final class TranslationUnit {
             smmu.tlb.fillStage1(vmid, asid, true, privileged, va, size, r);
             return r;
         }
-        StageOneControl control = StageOneControl.decode(s1, va, smmu.granules, smmu.idr2.iasBits());
+        StageOneControl control = s1.stage1Control(va, smmu.granules, smmu.idr2.iasBits());
         if (control.format() == null) {
             return contextFault(s1, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }

@@ -1,5 +1,7 @@
 package org.iommusim.vtd.translation;
 
+import java.util.Arrays;
+
 import org.iommusim.core.request.Permissions;
 import org.iommusim.core.walk.WalkResult;
 import org.iommusim.core.walk.WalkTrace;
@@ -14,11 +16,11 @@ import org.iommusim.vtd.secondstage.SecondStageFormat;
  */
 final class NestedStageTwo implements org.iommusim.core.walk.StageTwo {
     private final SecondStageWalk walker;
-    private final int did;
-    private final SecondStageFormat format;
-    private final long root;
-    private final int inputWidth;
-    private final boolean executeEnable;
+    private int did;
+    private SecondStageFormat format;
+    private long root;
+    private int inputWidth;
+    private boolean executeEnable;
 
     /** Second-stage permissions of each first-stage table page read, indexed by first-stage step. */
     final int[] tableFlags = new int[5];
@@ -31,15 +33,26 @@ final class NestedStageTwo implements org.iommusim.core.walk.StageTwo {
     int outputFlags;
     WalkResult outputWalk;
 
-    NestedStageTwo(SecondStageWalk walker, int did, SecondStageFormat format, long root, int mgaw,
-                   boolean executeEnable, int startStep) {
+    /** One per translator, {@link #begin begun} anew for each nested walk. */
+    NestedStageTwo(SecondStageWalk walker) {
         this.walker = walker;
+    }
+
+    /** Forgets the last walk and sets up the next one, whose first-stage walk starts at {@code startStep}. */
+    NestedStageTwo begin(int did, SecondStageFormat format, long root, int mgaw, boolean executeEnable,
+                         int startStep) {
         this.did = did;
         this.format = format;
         this.root = root;
         this.inputWidth = Math.min(format.inputWidth(), mgaw);
         this.executeEnable = executeEnable;
         this.nextStep = startStep;
+        Arrays.fill(tableFlags, 0);
+        Arrays.fill(tableWalks, null);
+        fault = null;
+        outputFlags = 0;
+        outputWalk = null;
+        return this;
     }
 
     @Override

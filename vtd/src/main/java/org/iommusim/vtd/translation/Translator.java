@@ -61,6 +61,8 @@ public final class Translator {
     public static final int HOST_ADDRESS_WIDTH = 52;
     private final int haw = HOST_ADDRESS_WIDTH;
     private final SecondStageWalk secondStage;
+    /** Stage 2 of a nested walk: its state lasts one translation, so one instance serves them all. */
+    private final NestedStageTwo nestedStageTwo;
     private final FirstStageFormat[] firstStageFormats = new FirstStageFormat[6];
     private final SecondStageFormat[] secondStageFormats = new SecondStageFormat[6];
     private WalkTrace trace = WalkTrace.NONE;
@@ -114,6 +116,7 @@ public final class Translator {
         this.ecap = ecap;
         this.caches = caches;
         this.secondStage = new SecondStageWalk(memory, caches.secondStage);
+        this.nestedStageTwo = new NestedStageTwo(secondStage);
         for (int levels = 4; levels <= 5; levels++) {
             firstStageFormats[levels] = new FirstStageFormat(levels, haw, cap.firstStage1GPages());
         }
@@ -669,7 +672,7 @@ public final class Translator {
         if (nested) {
             nestedWalks++;
             SecondStageFormat ssFormat = secondStageFormats[SecondStageFormat.levelsForAw(pe.addressWidth())];
-            stage2 = new NestedStageTwo(secondStage, did, ssFormat, pe.secondStagePointer(), cap.mgaw(),
+            stage2 = nestedStageTwo.begin(did, ssFormat, pe.secondStagePointer(), cap.mgaw(),
                     pe.secondStageExecuteEnable(), startStep);
             NestedWalkResult nr = NestedWalker.walkFrom(memory, format, startStep, table, iova, stage2, trace,
                     firstStageEntries, firstStageAddresses);
@@ -716,7 +719,6 @@ public final class Translator {
             }
             userPerms &= ss;
             supervisorPerms &= ss;
-            // Accessed/dirty writes to first-stage tables need write access to their pages in stage 2.
             // Accessed/dirty writes to first-stage tables need write access to their pages in stage 2.
             for (int s = startStep; s <= s1.step(); s++) {
                 if (firstStageEntryNeedsUpdate(s1, s, access == Access.WRITE, pe.extendedAccessedFlagEnable())

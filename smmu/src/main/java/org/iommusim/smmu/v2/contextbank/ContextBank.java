@@ -34,6 +34,17 @@ public final class ContextBank {
     private int cba2r;
     private int cbfrsynra;
 
+    /*
+     * The translation controls decoded from TCR, TCR2 and TTBRn: a pure function of those registers and
+     * of the SMMU's fixed ID values, so they are decoded once after a register write instead of on every
+     * TLB miss. Every register write drops them.
+     */
+    private StageTwoControl stage2Control;
+    private final StageOneControl[] stage1Control = new StageOneControl[2];
+    /** The ID values (granules, address bits) each was decoded with; one bank belongs to one SMMU. */
+    private long stage1Ids = -1;
+    private long stage2Ids = -1;
+
     public ContextBank(int index) {
         this.index = index;
     }
@@ -140,6 +151,7 @@ public final class ContextBank {
 
     /** Writes a 32-bit register (or one half of a 64-bit one); read-only and absent offsets ignore it. */
     public void write32(int offset, int value) {
+        dropDecodedControls();
         switch (offset) {
             case SCTLR: sctlr = value; break;
             case ACTLR: actlr = value; break;
@@ -163,6 +175,52 @@ public final class ContextBank {
             case IPAFAR + 4: ipafar = high(ipafar, value); break;
             default: break;
         }
+    }
+
+    // ---- decoded controls ----
+
+    /**
+     * {@link StageOneControl#decode} of this bank's registers for {@code va}, decoded once per register
+     * change and region.
+     */
+    public StageOneControl stage1Control(long va, int granuleSupported, int ias) {
+        int region = StageOneControl.region(tcr, va);
+        if (region < 0) {
+            return StageOneControl.UNUSABLE;
+        }
+        long ids = ids(granuleSupported, ias);
+        StageOneControl c = stage1Control[region];
+        if (c == null || ids != stage1Ids) {
+            if (ids != stage1Ids) {
+                stage1Control[1 - region] = null;
+                stage1Ids = ids;
+            }
+            c = StageOneControl.decodeRegion(this, region, granuleSupported, ias);
+            stage1Control[region] = c;
+        }
+        return c;
+    }
+
+    /** {@link StageTwoControl#decode} of this bank's registers, decoded once per register change. */
+    public StageTwoControl stage2Control(int granuleSupported, int oas) {
+        long ids = ids(granuleSupported, oas);
+        StageTwoControl c = stage2Control;
+        if (c == null || ids != stage2Ids) {
+            stage2Ids = ids;
+            c = StageTwoControl.decode(this, granuleSupported, oas);
+            stage2Control = c;
+        }
+        return c;
+    }
+
+    private static long ids(int granuleSupported, int addressBits) {
+        return ((long) granuleSupported << 32) | (addressBits & 0xFFFF_FFFFL);
+    }
+
+    private void dropDecodedControls() {
+        stage2Control = null;
+        stage1Control[0] = null;
+        stage1Control[1] = null;
     }
 
     // ---- GR1 registers of this bank ----

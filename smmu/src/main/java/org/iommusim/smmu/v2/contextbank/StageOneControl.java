@@ -33,6 +33,9 @@ public record StageOneControl(VmsaFormat format, long table) {
     /** TTBRn.BADDR: bits[47:1] (bit 0 is CnP), aligned down to the table size. */
     static final long BADDR_MASK = Bits.mask(47, 1);
 
+    /** The result for an address no region can translate, or a region whose controls are unusable. */
+    static final StageOneControl UNUSABLE = new StageOneControl(null, 0);
+
     /**
      * Selects the region of {@code va} and decodes its controls.
      *
@@ -40,25 +43,36 @@ public record StageOneControl(VmsaFormat format, long table) {
      * @param ias              IDR2.IAS in bits: caps the output size
      */
     public static StageOneControl decode(ContextBank bank, long va, int granuleSupported, int ias) {
-        int tcr = bank.tcr();
+        int region = region(bank.tcr(), va);
+        return region < 0 ? UNUSABLE : decodeRegion(bank, region, granuleSupported, ias);
+    }
+
+    /** The region {@code va} falls in under TCR's T0SZ/T1SZ: 0 (TTBR0), 1 (TTBR1) or -1 (neither). */
+    static int region(int tcr, long va) {
         long t0sz = Bits.field(tcr, T0SZ_HI, 0);
         long t1sz = Bits.field(tcr, T1SZ_HI, T1SZ_LO);
-        boolean region0 = t0sz >= VmsaFormat.MIN_TSZ && (va >>> (64 - t0sz)) == 0;
-        boolean region1 = !region0 && t1sz >= VmsaFormat.MIN_TSZ && (~va >>> (64 - t1sz)) == 0;
-        if (!region0 && !region1) {
-            return new StageOneControl(null, 0);
+        if (t0sz >= VmsaFormat.MIN_TSZ && (va >>> (64 - t0sz)) == 0) {
+            return 0;
         }
+        return t1sz >= VmsaFormat.MIN_TSZ && (~va >>> (64 - t1sz)) == 0 ? 1 : -1;
+    }
+
+    /** The controls of one region: a function of TCR, TCR2 and that region's TTBR only. */
+    static StageOneControl decodeRegion(ContextBank bank, int region, int granuleSupported, int ias) {
+        int tcr = bank.tcr();
+        boolean region0 = region == 0;
         boolean epd = Bits.bit(tcr, region0 ? EPD0 : EPD1);
         Granule granule = region0 ? Granule.fromTg0(Bits.field(tcr, TG0_HI, TG0_LO))
                 : Granule.fromTg1(Bits.field(tcr, TG1_HI, TG1_LO));
         if (epd || granule == null || !supported(granule, granuleSupported)) {
-            return new StageOneControl(null, 0);
+            return UNUSABLE;
         }
         int pa = PhysicalAddressSize.bits(Bits.field(bank.tcr2(), TCR2_PASIZE_HI, 0));
         int outputBits = Math.min(pa < 0 ? ias : Math.min(pa, ias), VmsaFormat.MAX_OUTPUT_BITS);
-        VmsaFormat format = VmsaFormat.stage1(granule, region0 ? t0sz : t1sz, outputBits).orElse(null);
+        long tsz = region0 ? Bits.field(tcr, T0SZ_HI, 0) : Bits.field(tcr, T1SZ_HI, T1SZ_LO);
+        VmsaFormat format = VmsaFormat.stage1(granule, tsz, outputBits).orElse(null);
         if (format == null) {
-            return new StageOneControl(null, 0);
+            return UNUSABLE;
         }
         long ttbr = region0 ? bank.ttbr0() : bank.ttbr1();
         return new StageOneControl(format, ttbr & BADDR_MASK & -format.rootTableSize());

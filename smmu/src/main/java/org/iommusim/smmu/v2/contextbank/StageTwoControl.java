@@ -23,6 +23,9 @@ public record StageTwoControl(VmsaFormat format, long table) {
     public static final int PS_HI = 18;
     public static final int PS_LO = 16;
 
+    /** The result for unusable controls. */
+    static final StageTwoControl UNUSABLE = new StageTwoControl(null, 0);
+
     /**
      * @param granuleSupported IDR2.PTFSv8 bits: bit 0 4 KiB, bit 1 16 KiB, bit 2 64 KiB
      * @param oas              IDR2.OAS in bits: caps the output size
@@ -31,14 +34,14 @@ public record StageTwoControl(VmsaFormat format, long table) {
         int tcr = bank.tcr();
         Granule granule = Granule.fromTg0(Bits.field(tcr, TG0_HI, TG0_LO));
         if (granule == null || !StageOneControl.supported(granule, granuleSupported)) {
-            return new StageTwoControl(null, 0);
+            return UNUSABLE;
         }
         int ps = PhysicalAddressSize.bits(Bits.field(tcr, PS_HI, PS_LO));
         int outputBits = Math.min(ps < 0 ? oas : Math.min(ps, oas), VmsaFormat.MAX_OUTPUT_BITS);
         VmsaFormat format = VmsaFormat.stage2(granule, Bits.field(tcr, T0SZ_HI, 0), Bits.field(tcr, SL0_HI, SL0_LO),
                 outputBits).orElse(null);
         if (format == null) {
-            return new StageTwoControl(null, 0);
+            return UNUSABLE;
         }
         return new StageTwoControl(format, bank.ttbr0() & StageOneControl.BADDR_MASK & -format.rootTableSize());
     }

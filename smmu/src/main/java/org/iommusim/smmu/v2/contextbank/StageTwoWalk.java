@@ -40,14 +40,22 @@ public final class StageTwoWalk implements StageTwo {
     private long walks;
     /**
      * Walk arrays shared by this translation's stage-2 walks: the nested walker uses each result before
-     * it asks for the next, and keeps only the last (the failing one), so one pair serves them all.
+     * it asks for the next, and keeps only the last (the failing one), so one pair serves them all. They
+     * belong to the caller, which reuses them from one transaction to the next.
      */
-    private final long[] entries = new long[8];
-    private final long[] addresses = new long[8];
+    private final long[] entries;
+    private final long[] addresses;
 
+    /**
+     * @param entries   scratch for the walks' entries, at least as long as the deepest walk (8 will do);
+     *                  the results refer to it until the caller reuses it for another transaction
+     * @param addresses the same for the entries' addresses
+     */
     public StageTwoWalk(PhysicalMemory memory, SmmuTlb tlb, ContextBank bank, StageTwoControl control, int vmid,
-                        Access access, boolean privileged) {
+                        Access access, boolean privileged, long[] entries, long[] addresses) {
         this.memory = memory;
+        this.entries = entries;
+        this.addresses = addresses;
         this.tlb = tlb;
         this.control = control;
         this.enabled = bank.enabled();

@@ -11,6 +11,7 @@ import org.iommusim.core.request.TranslationResult;
 import org.iommusim.core.walk.NestedWalkResult;
 import org.iommusim.core.walk.NestedWalker;
 import org.iommusim.core.walk.PageTableFormat;
+import org.iommusim.core.walk.StageTwo;
 import org.iommusim.core.walk.WalkResult;
 import org.iommusim.core.walk.WalkTrace;
 import org.iommusim.core.walk.Walker;
@@ -86,6 +87,10 @@ public final class Translator {
     /** The stage-1 walk's arrays, reused: a translation uses its walk only until it returns. */
     private final long[] stage1Entries = new long[8];
     private final long[] stage1Addresses = new long[8];
+    /** Stage 2 as the nested walker sees it, for the nested walk in progress (built once, not per walk). */
+    private final StageTwo nestedStageTwo = (ipa, tableFetch, t) -> nestedStage2(ipa, tableFetch);
+    /** The stage-2 configuration of the nested walk in progress. */
+    private Stage2Config nestedConfig;
     /**
      * Where the current translation's cache hits were, for the SMMU's hit memo: set when the STE (and
      * the CD) came from the configuration cache and the TLB entry was usable as it was.
@@ -526,9 +531,9 @@ public final class Translator {
         if (s2 == null) {
             w = Walker.walkFrom(memory, wf, firstStep, table, input, 1, trace, stage1Entries, stage1Addresses);
         } else {
-            NestedWalkResult n = NestedWalker.walkFrom(memory, wf, firstStep, table, input,
-                    (ipa, tableFetch, t) -> nestedStage2(s2, ipa, tableFetch), trace, stage1Entries,
-                    stage1Addresses);
+            nestedConfig = s2;
+            NestedWalkResult n = NestedWalker.walkFrom(memory, wf, firstStep, table, input, nestedStageTwo, trace,
+                    stage1Entries, stage1Addresses);
             if (n.status() == NestedWalkResult.Status.STAGE2_FAULT) {
                 return stage2Fault(s2, n.ipa(), EventRecord.CLASS_TT);
             }
@@ -640,7 +645,8 @@ public final class Translator {
      * The stage 2 the nested walker calls: table fetches are translated now (a fault stops the walk);
      * the stage-1 output is only passed through here and translated after the stage-1 checks.
      */
-    private WalkResult nestedStage2(Stage2Config s2, long ipa, boolean tableFetch) {
+    private WalkResult nestedStage2(long ipa, boolean tableFetch) {
+        Stage2Config s2 = nestedConfig;
         if (!tableFetch) {
             return WalkResult.cached(2, ipa & ~0xFFFL, 0x1000, Granule.FINAL_LEVEL);
         }
