@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /** The SMMUv2 TLB-hit and cold-walk benchmarks with 1 Ki, 64 Ki and 1 Mi 4 KiB pages mapped (SMMUv2 has no substreams). */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class SmmuV2ScalingBenchmarks {
