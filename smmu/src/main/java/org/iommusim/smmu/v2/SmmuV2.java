@@ -47,8 +47,6 @@ public final class SmmuV2 implements Iommu {
     final int groups;
     final int numcb;
     final int streamIdBits;
-    /** IDR2.PTFSv8 bits as bit 0 4K, bit 1 16K, bit 2 64K. */
-    final int granules;
 
     int scr0 = Scr0.RESET;
     private int scr2;
@@ -86,13 +84,14 @@ public final class SmmuV2 implements Iommu {
                 : Math.min(1 << streamIdBits, GlobalRegisters.MAX_MAPPING_GROUPS);
         // A context bank needs a page in the context-bank half (section 8.1).
         this.numcb = Math.min(Math.min(idr1.numcb(), GlobalRegisters.MAX_CONTEXT_BANKS), map.numPage());
-        this.granules = (idr2.granuleSupported(12) ? 1 : 0) | (idr2.granuleSupported(14) ? 2 : 0)
+        // IDR2.PTFSv8 as bit 0 4K, bit 1 16K, bit 2 64K: what the banks decode their controls against
+        int granules = (idr2.granuleSupported(12) ? 1 : 0) | (idr2.granuleSupported(14) ? 2 : 0)
                 | (idr2.granuleSupported(16) ? 4 : 0);
         this.smr = new int[groups];
         this.s2cr = new int[groups];
         this.banks = new ContextBank[numcb];
         for (int i = 0; i < numcb; i++) {
-            banks[i] = new ContextBank(i);
+            banks[i] = new ContextBank(i, granules, idr2.iasBits(), idr2.oasBits());
         }
         this.tlb = new SmmuTlb(config.tlb(), epoch);
         this.memo = new HitMemo(HitMemo.DEFAULT_ENTRIES_LOG2, epoch, tlb.cache());

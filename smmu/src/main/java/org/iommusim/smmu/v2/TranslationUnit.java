@@ -169,7 +169,7 @@ final class TranslationUnit {
             pureHit = true;
             return hit;
         }
-        StageOneControl control = bank.stage1Control(va, smmu.granules, smmu.idr2.iasBits());
+        StageOneControl control = bank.stage1Control(va);
         if (control.format() == null) {
             return contextFault(bank, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }
@@ -220,7 +220,7 @@ final class TranslationUnit {
             pureHit = true;
             return hit;
         }
-        StageTwoControl control = bank.stage2Control(smmu.granules, smmu.idr2.oasBits());
+        StageTwoControl control = bank.stage2Control();
         StageTwoWalk stage2 = new StageTwoWalk(memory, smmu.tlb, bank, control, vmid, req.access(), privileged,
                 stage2Entries, stage2Addresses);
         WalkResult walk = stage2.walk(ipa, false, WalkTrace.NONE);
@@ -249,7 +249,7 @@ final class TranslationUnit {
             pureHit = true;
             return hit;
         }
-        StageTwoControl s2control = s2.stage2Control(smmu.granules, smmu.idr2.oasBits());
+        StageTwoControl s2control = s2.stage2Control();
         StageTwoWalk stage2 = new StageTwoWalk(memory, smmu.tlb, s2, s2control, s2.vmid(smmu.vmid16Enabled()),
                 req.access(), privileged, stage2Entries, stage2Addresses);
         int nestedSyndrome = FaultSyndrome.NESTED | (s1.index() << FaultSyndrome.S1CBNDX_SHIFT);
@@ -266,7 +266,7 @@ final class TranslationUnit {
             smmu.tlb.fillStage1(vmid, asid, true, privileged, va, size, r);
             return r;
         }
-        StageOneControl control = s1.stage1Control(va, smmu.granules, smmu.idr2.iasBits());
+        StageOneControl control = s1.stage1Control(va);
         if (control.format() == null) {
             return contextFault(s1, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }

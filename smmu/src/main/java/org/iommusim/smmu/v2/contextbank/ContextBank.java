@@ -34,19 +34,28 @@ public final class ContextBank {
     private int cba2r;
     private int cbfrsynra;
 
+    /** The SMMU's fixed ID values the controls are decoded against (IDR2.PTFSv8, IAS, OAS). */
+    private final int granuleSupported;
+    private final int ias;
+    private final int oas;
     /*
      * The translation controls decoded from TCR, TCR2 and TTBRn: a pure function of those registers and
-     * of the SMMU's fixed ID values, so they are decoded once after a register write instead of on every
-     * TLB miss. Every register write drops them.
+     * of the ID values, so they are decoded once after a register write instead of on every TLB miss.
+     * Every register write drops them.
      */
     private StageTwoControl stage2Control;
     private final StageOneControl[] stage1Control = new StageOneControl[2];
-    /** The ID values (granules, address bits) each was decoded with; one bank belongs to one SMMU. */
-    private long stage1Ids = -1;
-    private long stage2Ids = -1;
 
-    public ContextBank(int index) {
+    /**
+     * @param granuleSupported IDR2.PTFSv8 bits: bit 0 4 KiB, bit 1 16 KiB, bit 2 64 KiB
+     * @param ias              IDR2.IAS in bits (caps stage-1 output)
+     * @param oas              IDR2.OAS in bits (caps stage-2 output)
+     */
+    public ContextBank(int index, int granuleSupported, int ias, int oas) {
         this.index = index;
+        this.granuleSupported = granuleSupported;
+        this.ias = ias;
+        this.oas = oas;
     }
 
     public int index() {
@@ -183,18 +192,13 @@ public final class ContextBank {
      * {@link StageOneControl#decode} of this bank's registers for {@code va}, decoded once per register
      * change and region.
      */
-    public StageOneControl stage1Control(long va, int granuleSupported, int ias) {
+    public StageOneControl stage1Control(long va) {
         int region = StageOneControl.region(tcr, va);
         if (region < 0) {
             return StageOneControl.UNUSABLE;
         }
-        long ids = ids(granuleSupported, ias);
         StageOneControl c = stage1Control[region];
-        if (c == null || ids != stage1Ids) {
-            if (ids != stage1Ids) {
-                stage1Control[1 - region] = null;
-                stage1Ids = ids;
-            }
+        if (c == null) {
             c = StageOneControl.decodeRegion(this, region, granuleSupported, ias);
             stage1Control[region] = c;
         }
@@ -202,19 +206,13 @@ public final class ContextBank {
     }
 
     /** {@link StageTwoControl#decode} of this bank's registers, decoded once per register change. */
-    public StageTwoControl stage2Control(int granuleSupported, int oas) {
-        long ids = ids(granuleSupported, oas);
+    public StageTwoControl stage2Control() {
         StageTwoControl c = stage2Control;
-        if (c == null || ids != stage2Ids) {
-            stage2Ids = ids;
+        if (c == null) {
             c = StageTwoControl.decode(this, granuleSupported, oas);
             stage2Control = c;
         }
         return c;
-    }
-
-    private static long ids(int granuleSupported, int addressBits) {
-        return ((long) granuleSupported << 32) | (addressBits & 0xFFFF_FFFFL);
     }
 
     private void dropDecodedControls() {
