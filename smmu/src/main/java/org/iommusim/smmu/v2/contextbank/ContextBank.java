@@ -189,8 +189,8 @@ public final class ContextBank {
     // ---- decoded controls ----
 
     /**
-     * {@link StageOneControl#decode} of this bank's registers for {@code va}, decoded once per register
-     * change and region.
+     * The stage-1 controls of the region {@code va} falls in ({@link StageOneControl#region}), decoded
+     * once per register change and region.
      */
     public StageOneControl stage1Control(long va) {
         int region = StageOneControl.region(tcr, va);

@@ -36,17 +36,6 @@ public record StageOneControl(VmsaFormat format, long table) {
     /** The result for an address no region can translate, or a region whose controls are unusable. */
     static final StageOneControl UNUSABLE = new StageOneControl(null, 0);
 
-    /**
-     * Selects the region of {@code va} and decodes its controls.
-     *
-     * @param granuleSupported IDR2.PTFSv8 bits: bit 0 4 KiB, bit 1 16 KiB, bit 2 64 KiB
-     * @param ias              IDR2.IAS in bits: caps the output size
-     */
-    public static StageOneControl decode(ContextBank bank, long va, int granuleSupported, int ias) {
-        int region = region(bank.tcr(), va);
-        return region < 0 ? UNUSABLE : decodeRegion(bank, region, granuleSupported, ias);
-    }
-
     /** The region {@code va} falls in under TCR's T0SZ/T1SZ: 0 (TTBR0), 1 (TTBR1) or -1 (neither). */
     static int region(int tcr, long va) {
         long t0sz = Bits.field(tcr, T0SZ_HI, 0);
@@ -57,7 +46,13 @@ public record StageOneControl(VmsaFormat format, long table) {
         return t1sz >= VmsaFormat.MIN_TSZ && (~va >>> (64 - t1sz)) == 0 ? 1 : -1;
     }
 
-    /** The controls of one region: a function of TCR, TCR2 and that region's TTBR only. */
+    /**
+     * The controls of one region (from {@link #region}): a function of TCR, TCR2 and that region's TTBR
+     * only.
+     *
+     * @param granuleSupported IDR2.PTFSv8 bits: bit 0 4 KiB, bit 1 16 KiB, bit 2 64 KiB
+     * @param ias              IDR2.IAS in bits: caps the output size
+     */
     static StageOneControl decodeRegion(ContextBank bank, int region, int granuleSupported, int ias) {
         int tcr = bank.tcr();
         boolean region0 = region == 0;

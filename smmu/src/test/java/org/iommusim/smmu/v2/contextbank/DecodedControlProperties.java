@@ -34,7 +34,10 @@ class DecodedControlProperties {
             // a write, then a translation's decode at some address
             bank.write32(OFFSETS[step.get1()], step.get2());
             long va = step.get3();
-            assertEquals(StageOneControl.decode(bank, va, granules, ias), bank.stage1Control(va));
+            int region = StageOneControl.region(bank.tcr(), va);
+            StageOneControl fresh = region < 0 ? StageOneControl.UNUSABLE
+                    : StageOneControl.decodeRegion(bank, region, granules, ias);
+            assertEquals(fresh, bank.stage1Control(va));
             assertEquals(StageTwoControl.decode(bank, granules, oas), bank.stage2Control());
         }
     }
@@ -42,11 +45,13 @@ class DecodedControlProperties {
     @Provide
     Arbitrary<List<Tuple3<Integer, Integer, Long>>> steps() {
         Arbitrary<Integer> offset = Arbitraries.integers().between(0, OFFSETS.length - 1);
-        // register values from a few plausible encodings and from anywhere
+        // register values from anywhere, and TCR-like values: T0SZ, SL0, TG0 and PS of the stage-2 layout
+        // over T1SZ of the stage-1 layout (PS and T1SZ overlap; either reading is exercised)
         Arbitrary<Integer> value = Arbitraries.oneOf(Arbitraries.integers(),
                 Combinators.combine(Arbitraries.integers().between(16, 39), Arbitraries.integers().between(0, 3),
                         Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 5))
-                        .as((tsz, sl0, tg, ps) -> tsz | sl0 << 6 | tg << 14 | ps << 16 | tsz << 16));
+                        .as((tsz, sl0, tg, ps) -> tsz | sl0 << StageTwoControl.SL0_LO | tg << StageTwoControl.TG0_LO
+                                | ps << StageTwoControl.PS_LO | tsz << StageOneControl.T1SZ_LO));
         // addresses in the low region, the high region, or neither
         Arbitrary<Long> va = Arbitraries.oneOf(Arbitraries.longs(),
                 Arbitraries.longs().between(0, (1L << 39) - 1),
