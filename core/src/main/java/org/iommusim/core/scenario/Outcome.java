@@ -80,4 +80,24 @@ sealed interface Outcome {
             return new Json().put("line", line).put("op", op).put("value", Numbers.hex(value));
         }
     }
+
+    /** A front-end call ({@code vfio}, {@code iommufd}, {@code ioctl}): its out-fields, or its errno. */
+    record Call(CallResult result) implements Outcome {
+        @Override
+        public String describe() {
+            StringBuilder sb = new StringBuilder(result.ok() ? "ok" : "errno=" + result.errno());
+            result.fields().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
+        }
+
+        @Override
+        public Json json(int line) {
+            Json j = new Json().put("line", line).put("op", result.op()).put("ok", result.ok());
+            if (!result.ok()) {
+                j.put("errno", result.errno());
+            }
+            result.fields().forEach(j::put);
+            return j;
+        }
+    }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 import org.iommusim.core.bits.Numbers;
 import org.iommusim.core.dma.DmaEngine;
@@ -56,6 +57,8 @@ public final class ScenarioRunner {
     private int line;
     private Iommu iommu;
     private DmaEngine dma;
+    private final Map<String, ScenarioExtension> extensions = new LinkedHashMap<>();
+    private final Map<ScenarioExtension, ScenarioExtension.Session> sessions = new LinkedHashMap<>();
     private Outcome last;
     private int failures;
     private int expects;
@@ -72,6 +75,9 @@ public final class ScenarioRunner {
         this.err = err;
         this.format = format;
         this.verbose = verbose;
+        for (ScenarioExtension e : ServiceLoader.load(ScenarioExtension.class)) {
+            e.commands().forEach(c -> extensions.putIfAbsent(c, e));
+        }
     }
 
     /** The machine the last run left (for replaying a trace on a machine a script set up). */
@@ -164,7 +170,7 @@ public final class ScenarioRunner {
             case "translate" -> translate(w);
             case "dma" -> dma(w);
             case "expect" -> expect(w);
-            default -> throw new MalformedScriptException("unknown command '" + cmd + "'");
+            default -> extension(cmd, w);
         }
     }
 
@@ -207,6 +213,18 @@ public final class ScenarioRunner {
         }
         dma = new DmaEngine(iommu);
         last = null;
+        sessions.clear();
+    }
+
+    // ---- commands of extensions (the front end's vfio / iommufd / ioctl) ----
+
+    private void extension(String cmd, List<String> w) throws MalformedScriptException {
+        ScenarioExtension e = extensions.get(cmd);
+        if (e == null) {
+            throw new MalformedScriptException("unknown command '" + cmd + "'");
+        }
+        ScenarioExtension.Session session = sessions.computeIfAbsent(e, x -> x.open(iommu));
+        produce(new Outcome.Call(session.execute(w)));
     }
 
     // ---- memory and registers ----
@@ -324,6 +342,11 @@ public final class ScenarioRunner {
         boolean held;
         switch (what) {
             case "ok" -> {
+                if (last instanceof Outcome.Call call) {
+                    wanted = "ok" + fieldsText(w.subList(2, w.size()));
+                    held = call.result().ok() && fieldsHold(call.result(), w.subList(2, w.size()));
+                    break;
+                }
                 Args a = Args.parse(w.subList(2, w.size()), List.of("pa"), List.of());
                 wanted = "ok" + (a.has("pa") ? " pa=" + Numbers.hex(number(a.require("pa"))) : "");
                 held = last instanceof Outcome.Access acc && acc.ok()
@@ -349,6 +372,13 @@ public final class ScenarioRunner {
                         && (stage == null || (acc.fault() != null && acc.fault().stage() == stage));
             }
             default -> {
+                if (what.startsWith("errno=")) {
+                    String name = what.substring("errno=".length());
+                    wanted = what + fieldsText(w.subList(2, w.size()));
+                    held = last instanceof Outcome.Call call && name.equals(call.result().errno())
+                            && fieldsHold(call.result(), w.subList(2, w.size()));
+                    break;
+                }
                 Args a = Args.parse(w.subList(1, w.size()), List.of("value", "data"), List.of());
                 if (a.has("value") == a.has("data")) {
                     throw new MalformedScriptException("expect takes ok, fault, value=N or data=HEX");
@@ -377,6 +407,41 @@ public final class ScenarioRunner {
         } else if (format == Format.TEXT && verbose) {
             out.println(file + ":" + line + ": expect " + wanted + ": held");
         }
+    }
+
+    private static String fieldsText(List<String> pairs) {
+        return pairs.isEmpty() ? "" : " " + String.join(" ", pairs);
+    }
+
+    /** Each KEY=VALUE is an out-field of the call with that value: numbers as numbers, else hex bytes. */
+    private static boolean fieldsHold(CallResult r, List<String> pairs) throws MalformedScriptException {
+        boolean held = true;
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new MalformedScriptException("expect takes KEY=VALUE pairs, not '" + p + "'");
+            }
+            String got = r.fields().get(p.substring(0, eq));
+            held &= got != null && sameValue(p.substring(eq + 1), got);
+        }
+        return held;
+    }
+
+    /** The front end prints numbers as 0x...; anything else it prints is a buffer (hex bytes). */
+    private static boolean sameValue(String wanted, String got) {
+        if (!got.startsWith("0x")) {
+            return normalHex(wanted).equals(normalHex(got));
+        }
+        try {
+            return Numbers.parseUnsigned(wanted) == Numbers.parseUnsigned(got);
+        } catch (NumberFormatException e) {
+            return normalHex(wanted).equals(normalHex(got));
+        }
+    }
+
+    private static String normalHex(String s) {
+        String h = s.startsWith("0x") || s.startsWith("0X") ? s.substring(2) : s;
+        return h.replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     private void produce(Outcome o) {

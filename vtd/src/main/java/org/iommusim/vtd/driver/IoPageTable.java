@@ -15,7 +15,7 @@ import org.iommusim.vtd.secondstage.SecondStageFormat;
  * table used in nested mode they are guest-physical, and {@code toHost} turns them into the host
  * addresses the driver writes at.
  */
-public final class IoPageTable {
+public final class IoPageTable implements FirstStageTable {
     public enum Kind { FIRST_STAGE, SECOND_STAGE }
 
     private final PhysicalMemory memory;
@@ -42,10 +42,12 @@ public final class IoPageTable {
         this.root = frames.allocate();
     }
 
+    @Override
     public long root() {
         return root;
     }
 
+    @Override
     public int levels() {
         return levels;
     }

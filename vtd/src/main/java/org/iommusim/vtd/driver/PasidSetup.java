@@ -13,9 +13,15 @@ import org.iommusim.vtd.pasid.Pgtt;
  * @param ere        execute requests allowed
  * @param wpe        write protect for supervisor requests
  * @param ssade      second-stage accessed/dirty flags
+ * @param eafe       extended accessed flag (first stage)
  */
-public record PasidSetup(Pgtt pgtt, int did, IoPageTable firstStage, IoPageTable secondStage, boolean sre,
-                         boolean ere, boolean wpe, boolean ssade) {
+public record PasidSetup(Pgtt pgtt, int did, FirstStageTable firstStage, IoPageTable secondStage, boolean sre,
+                         boolean ere, boolean wpe, boolean ssade, boolean eafe) {
+    public PasidSetup(Pgtt pgtt, int did, FirstStageTable firstStage, IoPageTable secondStage, boolean sre,
+                      boolean ere, boolean wpe, boolean ssade) {
+        this(pgtt, did, firstStage, secondStage, sre, ere, wpe, ssade, false);
+    }
+
     public static PasidSetup firstStage(int did, IoPageTable fs) {
         return new PasidSetup(Pgtt.FIRST_STAGE, did, fs, null, false, false, false, false);
     }
@@ -24,7 +30,7 @@ public record PasidSetup(Pgtt pgtt, int did, IoPageTable firstStage, IoPageTable
         return new PasidSetup(Pgtt.SECOND_STAGE, did, null, ss, false, false, false, false);
     }
 
-    public static PasidSetup nested(int did, IoPageTable fs, IoPageTable ss) {
+    public static PasidSetup nested(int did, FirstStageTable fs, IoPageTable ss) {
         return new PasidSetup(Pgtt.NESTED, did, fs, ss, false, false, false, false);
     }
 

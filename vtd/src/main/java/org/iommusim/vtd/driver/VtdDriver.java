@@ -194,6 +194,7 @@ public final class VtdDriver {
         w2 = Bits.withBit(w2, PasidEntry.SRE, s.sre());
         w2 = Bits.withBit(w2, PasidEntry.ERE, s.ere());
         w2 = Bits.withBit(w2, PasidEntry.WPE, s.wpe());
+        w2 = Bits.withBit(w2, PasidEntry.EAFE, s.eafe());
         long w1 = Bits.withField(0, PasidEntry.DID_HI, PasidEntry.DID_LO, s.did());
         // Snooped page walks when the unit has them: needed for hardware A/D updates (section 3.10).
         w1 = Bits.withBit(w1, PasidEntry.PWSNP, ecap.has(Ecap.SMPWCS));
@@ -208,6 +209,33 @@ public final class VtdDriver {
         if (s.pgtt() != Pgtt.FIRST_STAGE) {
             flushIotlbDomain(s.did());
         }
+    }
+
+    /** Scalable mode: clears the PASID entry of (sid, pasid), then its PASID cache and IOTLB entries. */
+    public void clearPasidEntry(int sid, int pasid, int did) {
+        long dir = scalableContext(sid);
+        long d = memory.read64(PasidDirectoryEntry.entryAddress(dir, pasid));
+        if (!Bits.bit(d, PasidDirectoryEntry.P)) {
+            return;
+        }
+        long a = PasidEntry.entryAddress(Bits.extract(d, 63, 12), pasid);
+        memory.write64(a, 0);
+        flushPasidCache(did, pasid);
+        flushPasidIotlb(did, pasid);
+        flushIotlbDomain(did);
+    }
+
+    /** Legacy mode: clears the context entry of {@code sid}, then its context cache and IOTLB entries. */
+    public void clearLegacy(int sid, int did) {
+        long a = ContextEntry.entryAddress(contextTable(sid >>> 8, false), sid & 0xFF);
+        memory.write64(a, 0);
+        memory.write64(a + 8, 0);
+        flushContextDevice(sid);
+        flushIotlbDomain(did);
+    }
+
+    public boolean scalable() {
+        return scalable;
     }
 
     // ---- queued invalidation ----

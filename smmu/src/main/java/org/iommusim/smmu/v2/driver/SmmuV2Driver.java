@@ -143,6 +143,53 @@ public final class SmmuV2Driver {
         return d;
     }
 
+    /**
+     * A nested stage-1 context (CBAR type 3) over {@code stage2} whose table a guest built: its root is
+     * the IPA {@code guestRoot} (the guest's TTBR0), with {@code inputBits} of VA; the driver only
+     * programs the bank. The returned domain has no table of the driver's.
+     */
+    public Domain attachNestedRoot(Domain stage2, Granule granule, int inputBits, long guestRoot) {
+        if (!idr0.nts()) {
+            throw new IllegalStateException("IDR0.NTS = 0: the SMMU cannot nest");
+        }
+        int bank = allocateBank(idr1.nums2cb());
+        int outputBits = Math.min(idr2.iasBits(), VmsaFormat.MAX_OUTPUT_BITS);
+        Domain d = new Domain(bank, 1, stage2.vmid(), bank, null);
+        programStage1(d, ContextBankAttribute.of(ContextBankAttribute.TYPE_S1_TRANS_S2_TRANS, stage2.vmid(),
+                stage2.bank()), guestRoot, granule, inputBits, outputBits);
+        return d;
+    }
+
+    /** Invalidates every TLB entry tagged with the domain's VMID (both stages), then syncs. */
+    public void invalidateVmid(Domain d) {
+        write(GlobalRegisters.TLBIVMID, d.vmid());
+        globalSync();
+    }
+
+    public Idr0 idr0() {
+        return idr0;
+    }
+
+    public Idr2 idr2() {
+        return idr2;
+    }
+
+    /** True when a context bank is free for one more domain. */
+    public boolean bankAvailable(boolean stage1) {
+        for (int n = stage1 ? idr1.nums2cb() : 0; n < bankUsed.length; n++) {
+            if (!bankUsed[n]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The guest's invalidation of a whole nested stage-1 context (TLBIASID on its bank). */
+    public void invalidateAll(Domain d) {
+        writeCb(d.bank(), TLBIASID, d.asid() & 0xFF);
+        contextSync(d.bank());
+    }
+
     private void programStage1(Domain d, int cbar, long root, Granule granule, int inputBits, int outputBits) {
         int bank = d.bank();
         write(GlobalRegisters.CBA2R + 4 * bank + (int) map.gr1Base(), ContextBankAttribute2.VA64);

@@ -174,6 +174,15 @@ public final class SmmuV3Driver {
         writeSte(sid, dw0, dw1, stage2Dw2(vmid, s2), SteField.s2Ttb(s2.root()));
     }
 
+    /**
+     * Nested with the STE words a guest (or a VMM) chose: the stage-1 fields of {@code guestDw0} and
+     * {@code guestDw1} (Config forced to nested, V set) over the host's stage 2 with {@code vmid}.
+     */
+    public void attachNestedWords(int sid, int vmid, IoPageTable s2, long guestDw0, long guestDw1) {
+        long dw0 = (guestDw0 & ~SteField.config(7)) | SteField.v() | SteField.config(StreamTableEntry.CONFIG_NESTED);
+        writeSte(sid, dw0, guestDw1, stage2Dw2(vmid, s2), SteField.s2Ttb(s2.root()));
+    }
+
     // ---- command queue ----
 
     /** Appends commands at CMDQ_PROD and publishes them; the model consumes them at once. */
