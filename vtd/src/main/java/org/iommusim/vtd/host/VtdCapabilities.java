@@ -51,7 +51,7 @@ public final class VtdCapabilities {
         f.put("writeProtect", true);
         f.put("pages1G", cap.firstStage1GPages());
         f.put("pasidBits", pasidBits);
-        return new NestingCapabilities(pasid, pasid, false, pasid, nest ? GpasidBindData.FORMAT_INTEL_VTD : 0,
+        return new NestingCapabilities(pasid, pasid, false, pasid, pasid ? GpasidBindData.FORMAT_INTEL_VTD : 0,
                 addrWidth, pasidBits, Map.of("cap_reg", cap.value(), "ecap_reg", ecap.value()), f);
     }
 

@@ -38,6 +38,8 @@ import org.iommusim.smmu.vmsa.Granule;
 public final class SmmuV2HostDriver implements HostIommuDriver {
     private static final Granule GRANULE = Granule.GRANULE_4K;
     private static final long PAGE = 4096;
+    /** IDR0.BTM: broadcast TLB maintenance (IHI 0062 10.6.1). */
+    private static final int IDR0_BTM = 13;
     private static final long BLOCK = 1L << 21;
 
     private final SmmuV2Driver driver;
@@ -85,7 +87,7 @@ public final class SmmuV2HostDriver implements HostIommuDriver {
         f.put("cdTableFormats", List.of());
         f.put("tableFormats", granules.isEmpty() ? List.of("aarch32") : List.of("aarch64"));
         f.put("endianness", "little");
-        f.put("btm", false);
+        f.put("btm", (idr0.value() >>> IDR0_BTM & 1) != 0);
         Map<String, Long> vendor = new LinkedHashMap<>();
         vendor.put("smmuv2.idr[0]", Integer.toUnsignedLong(idr0.value()));
         vendor.put("smmuv2.idr[1]", Integer.toUnsignedLong(idr1.value()));
