@@ -281,7 +281,8 @@ public final class Container {
     }
 
     private void checkOwned(GpasidBindData b) throws ErrnoException {
-        if (b.format() == GpasidBindData.FORMAT_INTEL_VTD && !kernel.pasids().ownedBy(b.hpasid(), this)) {
+        if (driver.nesting().pasidRequest() && b.format() == GpasidBindData.FORMAT_INTEL_VTD
+                && !kernel.pasids().ownedBy(b.hpasid(), this)) {
             throw Errno.EPERM.failure("host PASID " + b.hpasid() + " was not allocated by this container");
         }
     }
