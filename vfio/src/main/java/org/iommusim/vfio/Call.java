@@ -85,7 +85,12 @@ public final class Call {
      * first version is EINVAL; unknown flags are EOPNOTSUPP.
      */
     public void checkSize(String minLastField, long knownFlags) throws ErrnoException {
-        if (get("size") < arg.layout().end(minLastField)) {
+        checkSize(arg.layout().end(minLastField), knownFlags);
+    }
+
+    /** {@link #checkSize(String, long)} with the minimum size in bytes (a reserved array's end). */
+    public void checkSize(int minSize, long knownFlags) throws ErrnoException {
+        if (get("size") < minSize) {
             throw Errno.EINVAL.failure(name + ": size " + get("size"));
         }
         if (arg.layout().field("flags").isPresent() && arg.unknownBits("flags", knownFlags) != 0) {

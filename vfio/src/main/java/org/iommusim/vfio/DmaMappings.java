@@ -60,14 +60,17 @@ public final class DmaMappings {
         byIova.remove(m.iova());
     }
 
-    /** The lowest {@code align}-aligned free IOVA of {@code size} bytes below {@code limit}, or -1. */
-    public long findFree(long size, long align, long limit) {
-        long candidate = 0;
-        for (Mapping m : byIova.values()) {
-            if (m.iova() - candidate >= size) {
+    /** The lowest {@code align}-aligned free IOVA from {@code from} of {@code size} bytes below {@code limit}, or -1. */
+    public long findFree(long from, long size, long align, long limit) {
+        long candidate = from;
+        for (Mapping m : byIova.tailMap(0L).values()) {
+            if (m.iova() + m.size() <= candidate) {
+                continue;
+            }
+            if (m.iova() >= candidate && m.iova() - candidate >= size) {
                 break;
             }
-            candidate = (m.iova() + m.size() + align - 1) & -align;
+            candidate = Math.max(candidate, (m.iova() + m.size() + align - 1) & -align);
         }
         return candidate + size <= limit && candidate >= 0 ? candidate : -1;
     }

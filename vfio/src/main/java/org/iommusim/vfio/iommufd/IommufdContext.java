@@ -35,6 +35,10 @@ import static org.iommusim.vfio.uapi.VfioUapi.VFIO_DEVICE_ATTACH_PASID;
 public final class IommufdContext {
     private static final long PAGE = 4096;
     private static final long U64_MAX = -1L;
+    /** offsetofend(struct iommu_hw_info, __reserved): the u8 out_max_pasid_log2 and three reserved bytes. */
+    private static final int HW_INFO_MIN_SIZE = 32;
+    /** offsetofend(struct iommu_hwpt_alloc, __reserved): the first version of the structure. */
+    private static final int HWPT_ALLOC_MIN_SIZE = 24;
 
     private final FrontEnd kernel;
     private final HostIommuDriver driver;
@@ -230,7 +234,10 @@ public final class IommufdContext {
         int prot = ((flags & IOMMU_IOAS_MAP_READABLE) != 0 ? PagingDomain.PROT_READ : 0)
                 | ((flags & IOMMU_IOAS_MAP_WRITEABLE) != 0 ? PagingDomain.PROT_WRITE : 0);
         long limit = 1L << driver.iovaBits();
-        if (prot == 0 || length == 0 || c.get("__reserved") != 0 || ((va | length) & (PAGE - 1)) != 0
+        if (c.get("__reserved") != 0) {
+            throw Errno.EOPNOTSUPP.failure("IOAS_MAP: reserved field set");
+        }
+        if (prot == 0 || length == 0 || ((va | length) & (PAGE - 1)) != 0
                 || va + length < va) {
             throw Errno.EINVAL.failure("IOAS_MAP: permissions, length or alignment");
         }
@@ -244,7 +251,7 @@ public final class IommufdContext {
                 throw Errno.EEXIST.failure("IOAS_MAP over an existing area");
             }
         } else {
-            iova = ioas.mappings.findFree(length, PAGE, limit);
+            iova = ioas.mappings.findFree(PAGE, length, PAGE, limit); // never IOVA 0, as the kernel
             if (iova < 0) {
                 throw Errno.ENOSPC.failure("no free IOVA range of that length");
             }
@@ -295,7 +302,10 @@ public final class IommufdContext {
      * {@code data}.
      */
     public void getHwInfo(Call c) throws ErrnoException {
-        c.checkSize("data_uptr", 0);
+        c.checkSize(HW_INFO_MIN_SIZE, IOMMU_HW_INFO_FLAG_INPUT_TYPE);
+        if ((c.arg().bytes()[29] | c.arg().bytes()[30] | c.arg().bytes()[31]) != 0) {
+            throw Errno.EOPNOTSUPP.failure("__reserved bytes set");
+        }
         find(c.get("dev_id"), BoundDevice.class);
         HwInfo info = driver.hwInfo();
         byte[] kernelData = info.data();
@@ -313,7 +323,7 @@ public final class IommufdContext {
      * over a nest-parent HWPT or a vIOMMU, a nested HWPT from the vendor data (flags must be 0).
      */
     public void hwptAlloc(Call c) throws ErrnoException {
-        c.checkSize("data_uptr", IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
+        c.checkSize(HWPT_ALLOC_MIN_SIZE, IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
                 | IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID);
         long flags = c.get("flags");
         if ((flags & (IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_FAULT_ID_VALID)) != 0 || c.get("__reserved") != 0) {
@@ -332,7 +342,10 @@ public final class IommufdContext {
         IommufdObject made;
         if (pt instanceof Ioas ioas) {
             if (type != IOMMU_HWPT_DATA_NONE) {
-                throw Errno.EINVAL.failure("a HWPT over an IOAS takes no data");
+                throw Errno.EOPNOTSUPP.failure("the driver allocates paging HWPTs without user data");
+            }
+            if ((flags & IOMMU_HWPT_ALLOC_NEST_PARENT) != 0 && (flags & IOMMU_HWPT_FAULT_ID_VALID) != 0) {
+                throw Errno.EOPNOTSUPP.failure("a nest parent takes no fault object");
             }
             boolean nestParent = (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) != 0;
             if (nestParent && !driver.iommufdNesting()) {
@@ -413,6 +426,9 @@ public final class IommufdContext {
     /** IOMMU_VIOMMU_ALLOC over a nest-parent HWPT: the VM's slice of the IOMMU (its VMID). */
     public void viommuAlloc(Call c) throws ErrnoException {
         c.checkSize("out_viommu_id", 0);
+        if (c.get("type") == IOMMU_VIOMMU_TYPE_DEFAULT) {
+            throw Errno.EOPNOTSUPP.failure("IOMMU_VIOMMU_TYPE_DEFAULT is not a vIOMMU type");
+        }
         find(c.get("dev_id"), BoundDevice.class);
         HwptPaging parent = find(c.get("hwpt_id"), HwptPaging.class);
         if (parent.auto || !parent.domain.nestParent()) {

@@ -14,6 +14,7 @@ public final class IommufdUapi {
             IOMMU_IOAS_MAP_READABLE = 1 << 2;
     public static final long IOMMU_HWPT_ALLOC_NEST_PARENT = 1, IOMMU_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
             IOMMU_HWPT_FAULT_ID_VALID = 1 << 2, IOMMU_HWPT_ALLOC_PASID = 1 << 3;
+    public static final long IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1;
     public static final int IOMMU_HWPT_DATA_NONE = 0, IOMMU_HWPT_DATA_VTD_S1 = 1, IOMMU_HWPT_DATA_ARM_SMMUV3 = 2;
     public static final int IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 = 0, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 = 1;
     public static final int IOMMU_VIOMMU_TYPE_DEFAULT = 0, IOMMU_VIOMMU_TYPE_ARM_SMMUV3 = 1;

@@ -339,18 +339,24 @@ public final class SmmuV3HostDriver implements HostIommuDriver {
     /** A guest STE (its stage-1 words) over a nest parent; installed on each device attached to it. */
     final class Nested implements NestedDomain {
         final Paging parent;
+        final SmmuV3Viommu viommu;
         final long dw0;
         final long dw1;
 
-        Nested(Paging parent, long dw0, long dw1) {
+        Nested(Paging parent, SmmuV3Viommu viommu, long dw0, long dw1) {
             this.parent = parent;
+            this.viommu = viommu;
             this.dw0 = dw0;
             this.dw1 = dw1;
         }
 
-        void install(int sid) {
+        /** A stage-1 vSTE needs the device's vDEVICE (its virtual StreamID): ENOENT without one. */
+        void install(int sid) throws ErrnoException {
             boolean valid = (dw0 & SteField.v()) != 0;
             int config = (int) ((dw0 >>> 1) & 7);
+            if (valid && config == StreamTableEntry.CONFIG_S1 && !viommu.hasDevice(sid)) {
+                throw Errno.ENOENT.failure("the device has no vDEVICE on the vIOMMU");
+            }
             if (!valid || config == StreamTableEntry.CONFIG_ABORT) {
                 driver.attachAbort(sid);
             } else if (config == StreamTableEntry.CONFIG_BYPASS) {

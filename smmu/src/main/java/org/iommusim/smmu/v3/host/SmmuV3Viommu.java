@@ -52,6 +52,10 @@ final class SmmuV3Viommu implements Viommu {
         physicalByVirtual.put(virtualId, sid);
     }
 
+    boolean hasDevice(int sid) {
+        return physicalByVirtual.containsValue(sid);
+    }
+
     @Override
     public void removeDevice(int sid) {
         physicalByVirtual.values().removeIf(s -> s == sid);
@@ -78,7 +82,7 @@ final class SmmuV3Viommu implements Viommu {
         if ((dw0 & ~SmmuV3Uapi.STE0_NESTING_ALLOWED) != 0 || (dw1 & ~SmmuV3Uapi.STE1_NESTING_ALLOWED) != 0) {
             throw Errno.EIO.failure("vSTE sets fields a guest may not set");
         }
-        return host.new Nested(parent, dw0, dw1);
+        return host.new Nested(parent, this, dw0, dw1);
     }
 
     /**
