@@ -20,6 +20,17 @@ public final class DmaMappings {
 
     private final TreeMap<Long, Mapping> byIova = new TreeMap<>();
 
+    /** True when {@code [start, start + size)} runs past the top of the 64-bit space (unsigned). */
+    public static boolean wraps(long start, long size) {
+        return size != 0 && Long.compareUnsigned(start + size - 1, start) < 0;
+    }
+
+    /** The range's last byte, kept at or below Long.MAX_VALUE: mapped IOVAs are below 2^63 (keys are signed). */
+    private static long last(long start, long size) {
+        long last = start + size - 1;
+        return start >= 0 && last < start ? Long.MAX_VALUE : last;
+    }
+
     public int count() {
         return byIova.size();
     }
@@ -30,7 +41,7 @@ public final class DmaMappings {
 
     /** True when any mapping shares a byte with {@code [iova, iova + size)}. */
     public boolean overlaps(long iova, long size) {
-        long last = iova + size - 1;
+        long last = last(iova, size);
         Map.Entry<Long, Mapping> below = byIova.floorEntry(last);
         return below != null && Long.compareUnsigned(below.getValue().last(), iova) >= 0;
     }
@@ -41,7 +52,7 @@ public final class DmaMappings {
 
     /** The mappings inside {@code [iova, iova + size)}, or null when one of them only partly is. */
     public List<Mapping> within(long iova, long size) {
-        long last = iova + size - 1;
+        long last = last(iova, size);
         List<Mapping> inside = new ArrayList<>();
         Map.Entry<Long, Mapping> e = byIova.floorEntry(iova);
         if (e != null && e.getValue().last() >= iova && e.getKey() < iova) {

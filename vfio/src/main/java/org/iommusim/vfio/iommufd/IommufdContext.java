@@ -237,14 +237,13 @@ public final class IommufdContext {
         if (c.get("__reserved") != 0) {
             throw Errno.EOPNOTSUPP.failure("IOAS_MAP: reserved field set");
         }
-        if (prot == 0 || length == 0 || ((va | length) & (PAGE - 1)) != 0
-                || va + length < va) {
+        if (prot == 0 || length == 0 || ((va | length) & (PAGE - 1)) != 0 || DmaMappings.wraps(va, length)) {
             throw Errno.EINVAL.failure("IOAS_MAP: permissions, length or alignment");
         }
         long iova;
         if ((flags & IOMMU_IOAS_MAP_FIXED_IOVA) != 0) {
             iova = c.get("iova");
-            if ((iova & (PAGE - 1)) != 0 || iova + length < iova || Long.compareUnsigned(iova + length, limit) > 0) {
+            if ((iova & (PAGE - 1)) != 0 || DmaMappings.wraps(iova, length) || Long.compareUnsigned(iova + length, limit) > 0) {
                 throw Errno.EINVAL.failure("IOAS_MAP: IOVA alignment or range");
             }
             if (ioas.mappings.overlaps(iova, length)) {
@@ -277,8 +276,11 @@ public final class IommufdContext {
         if (iova == 0 && length == U64_MAX) {
             victims = ioas.mappings.all();
         } else {
-            if (length == 0 || iova + length - 1 < iova) {
-                throw Errno.EINVAL.failure("IOAS_UNMAP: length");
+            if (length == 0) {
+                throw Errno.EINVAL.failure("IOAS_UNMAP: length 0");
+            }
+            if (DmaMappings.wraps(iova, length)) {
+                throw Errno.EOVERFLOW.failure("IOAS_UNMAP: the range wraps");
             }
             victims = ioas.mappings.within(iova, length);
             if (victims == null || victims.isEmpty()) {

@@ -170,8 +170,8 @@ public final class Container {
         long vaddr = c.get("vaddr");
         long size = c.get("size");
         int prot = (int) (c.get("flags") & (VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE));
-        if (prot == 0 || size == 0 || ((iova | vaddr | size) & (PAGE - 1)) != 0 || iova + size < iova
-                || vaddr + size < vaddr || Long.compareUnsigned(iova + size, iovaLimit()) > 0) {
+        if (prot == 0 || size == 0 || ((iova | vaddr | size) & (PAGE - 1)) != 0 || DmaMappings.wraps(iova, size)
+                || DmaMappings.wraps(vaddr, size) || Long.compareUnsigned(iova + size, iovaLimit()) > 0) {
             throw Errno.EINVAL.failure("MAP_DMA: permission, size, alignment or range");
         }
         if (mappings.count() >= DMA_ENTRY_LIMIT) {
@@ -203,7 +203,7 @@ public final class Container {
             }
             victims = mappings.all();
         } else {
-            if (size == 0 || ((iova | size) & (PAGE - 1)) != 0 || iova + size < iova) {
+            if (size == 0 || ((iova | size) & (PAGE - 1)) != 0 || DmaMappings.wraps(iova, size)) {
                 throw Errno.EINVAL.failure("UNMAP_DMA: size or alignment");
             }
             victims = mappings.within(iova, size);
