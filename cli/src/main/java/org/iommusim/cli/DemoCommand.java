@@ -24,6 +24,8 @@ final class DemoCommand implements Callable<Integer> {
                     "Intel VT-d, legacy mode: root and context tables, a 4-level second-stage walk, a write fault"),
             new Demo("demo/vtd-nested.ios", "vtd",
                     "Intel VT-d, scalable mode: a PASID entry with PGTT=nested, first stage over second stage"),
+            new Demo("demo/vtd-frontend.ios", "vtd",
+                    "The VFIO front end on VT-d: a VM's RAM mapped, a PASID, a guest first stage bound, a remap seen after CACHE_INVLD"),
             new Demo("demo/smmuv3-s1.ios", "smmuv3",
                     "Arm SMMUv3: stream table, STE, CD, a stage-1 walk and an F_TRANSLATION event"),
             new Demo("demo/smmuv2-nested.ios", "smmuv2",

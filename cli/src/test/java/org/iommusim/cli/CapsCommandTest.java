@@ -98,6 +98,20 @@ class CapsCommandTest {
         run(2, "caps", "vtd", "--preset", "nosuchpreset");
     }
 
+    /** docs/vfio.md prints the matrix of every preset as the tool prints it. */
+    @Test
+    void theDocsShowWhatTheToolPrints() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "vfio.md"));
+        for (var k : MachineKinds.all().values()) {
+            for (String preset : k.presets()) {
+                String text = run(0, "caps", k.name(), "--preset", preset);
+                String nesting = text.substring(text.indexOf("  nesting (what"));
+                assertTrue(doc.contains("$ iommusim caps " + k.name() + " --preset " + preset + "   (the nesting part)\n"
+                        + nesting), k.name() + " " + preset + ": docs/vfio.md is out of date");
+            }
+        }
+    }
+
     private static String run(int expectedStatus, String... args) {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new Main());
