@@ -48,6 +48,8 @@ public final class Ioctls {
         iommufd("IOMMU_GET_HW_INFO", IommufdUapi.GET_HW_INFO, IommufdContext::getHwInfo);
         iommufd("IOMMU_HWPT_ALLOC", IommufdUapi.HWPT_ALLOC, IommufdContext::hwptAlloc);
         iommufd("IOMMU_HWPT_INVALIDATE", IommufdUapi.HWPT_INVALIDATE, IommufdContext::hwptInvalidate);
+        iommufd("IOMMU_HWPT_SET_DIRTY_TRACKING", IommufdUapi.SET_DIRTY_TRACKING, IommufdContext::setDirtyTracking);
+        iommufd("IOMMU_HWPT_GET_DIRTY_BITMAP", IommufdUapi.GET_DIRTY_BITMAP, IommufdContext::getDirtyBitmap);
         iommufd("IOMMU_VIOMMU_ALLOC", IommufdUapi.VIOMMU_ALLOC, IommufdContext::viommuAlloc);
         iommufd("IOMMU_VDEVICE_ALLOC", IommufdUapi.VDEVICE_ALLOC, IommufdContext::vdeviceAlloc);
     }

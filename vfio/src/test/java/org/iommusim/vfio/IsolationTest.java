@@ -47,7 +47,7 @@ class IsolationTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"vtd-type1-nesting.ios, 0x10, 0x7f1234567000, 1",
             "vtd-iommufd-nesting.ios, 0x10, 0x7f1234567000, 5",
-            "smmuv3-iommufd-nesting.ios, 0x10, 0x12345000, -1",
+            "smmuv3-iommufd-nesting.ios, 0x10, 0x12345000, 1",
             "smmuv2-nesting.ios, 0x42, 0x12345000, -1"})
     void aGuestStaysInsideItsRam(String script, String sidText, String iovaText, int pasid) throws Exception {
         Iommu iommu = setUp(script);

@@ -32,6 +32,17 @@ public interface HostIommuDriver {
     /** A paging (stage-2 capable) domain; {@code nestParent}: one that nested domains may sit on. */
     PagingDomain allocPaging(boolean nestParent) throws ErrnoException;
 
+    /**
+     * A paging domain that can track dirty pages (IOMMU_HWPT_ALLOC_DIRTY_TRACKING); EOPNOTSUPP where the
+     * host driver does not offer it.
+     */
+    default PagingDomain allocPaging(boolean nestParent, boolean dirtyTracking) throws ErrnoException {
+        if (dirtyTracking) {
+            throw org.iommusim.core.uapi.Errno.EOPNOTSUPP.failure("no dirty tracking on this IOMMU");
+        }
+        return allocPaging(nestParent);
+    }
+
     /** Attaches a device (requester ID / StreamID) to a domain, for requests without a PASID. */
     void attach(int sid, Domain domain) throws ErrnoException;
 

@@ -1,5 +1,8 @@
 package org.iommusim.core.host;
 
+import java.util.BitSet;
+
+import org.iommusim.core.uapi.Errno;
 import org.iommusim.core.uapi.ErrnoException;
 
 /** A paging domain's map/unmap (iommu_domain_ops): the host's stage 2, built in host memory. */
@@ -15,4 +18,20 @@ public interface PagingDomain extends Domain {
 
     /** Unmaps {@code [iova, iova + size)}, invalidates the IOTLB for it and waits; returns the bytes unmapped. */
     long unmap(long iova, long size);
+
+    /** Turns the hardware's dirty-bit updates on or off (IOMMU_HWPT_SET_DIRTY_TRACKING). */
+    default void setDirtyTracking(boolean on) throws ErrnoException {
+        throw Errno.EOPNOTSUPP.failure("the domain cannot track dirty pages");
+    }
+
+    /**
+     * Sets bit i of {@code bitmap} for each dirty page of {@code pageSize} at {@code iova + i * pageSize} in
+     * {@code [iova, iova + length)}, clearing the hardware's dirty bits (and the IOTLB entries that cache
+     * them) unless {@code keep} (IOMMU_HWPT_GET_DIRTY_BITMAP and its NO_CLEAR flag). EINVAL when part of
+     * the range is not mapped.
+     */
+    default void readAndClearDirty(long iova, long length, long pageSize, boolean keep, BitSet bitmap)
+            throws ErrnoException {
+        throw Errno.EOPNOTSUPP.failure("the domain cannot track dirty pages");
+    }
 }

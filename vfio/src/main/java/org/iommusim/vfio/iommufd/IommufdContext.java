@@ -155,11 +155,11 @@ public final class IommufdContext {
                 return p;
             }
         }
-        return newPaging(ioas, false, true);
+        return newPaging(ioas, false, false, true);
     }
 
-    private HwptPaging newPaging(Ioas ioas, boolean nestParent, boolean auto) throws ErrnoException {
-        PagingDomain domain = driver.allocPaging(nestParent);
+    private HwptPaging newPaging(Ioas ioas, boolean nestParent, boolean dirty, boolean auto) throws ErrnoException {
+        PagingDomain domain = driver.allocPaging(nestParent, dirty);
         for (DmaMappings.Mapping m : ioas.mappings.all()) {
             domain.map(m.iova(), m.pa(), m.size(), m.prot());
         }
@@ -328,8 +328,8 @@ public final class IommufdContext {
         c.checkSize(HWPT_ALLOC_MIN_SIZE, IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
                 | IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID);
         long flags = c.get("flags");
-        if ((flags & (IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_FAULT_ID_VALID)) != 0 || c.get("__reserved") != 0) {
-            throw Errno.EOPNOTSUPP.failure("dirty tracking and fault objects are not modelled");
+        if ((flags & IOMMU_HWPT_FAULT_ID_VALID) != 0 || c.get("__reserved") != 0) {
+            throw Errno.EOPNOTSUPP.failure("fault objects are not modelled");
         }
         find(c.get("dev_id"), BoundDevice.class);
         int type = c.getInt("data_type");
@@ -353,7 +353,7 @@ public final class IommufdContext {
             if (nestParent && !driver.iommufdNesting()) {
                 throw Errno.EOPNOTSUPP.failure("the IOMMU driver offers iommufd no nest parent");
             }
-            made = newPaging(ioas, nestParent, false);
+            made = newPaging(ioas, nestParent, (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0, false);
         } else if (pt instanceof HwptPaging parent) {
             if (flags != 0 || type == IOMMU_HWPT_DATA_NONE) {
                 throw Errno.EOPNOTSUPP.failure("a nested HWPT takes vendor data and no flags");
@@ -423,6 +423,44 @@ public final class IommufdContext {
         if (r.errno() != null) {
             c.failAfterWriteback(r.errno());
         }
+    }
+
+    /** IOMMU_HWPT_SET_DIRTY_TRACKING: EOPNOTSUPP for unknown flags or a domain without dirty tracking. */
+    public void setDirtyTracking(Call c) throws ErrnoException {
+        c.checkSize("__reserved", IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
+        if (c.get("__reserved") != 0) {
+            throw Errno.EOPNOTSUPP.failure("reserved field set");
+        }
+        find(c.get("hwpt_id"), HwptPaging.class).domain.setDirtyTracking((c.get("flags")
+                & IOMMU_HWPT_DIRTY_TRACKING_ENABLE) != 0);
+    }
+
+    /**
+     * IOMMU_HWPT_GET_DIRTY_BITMAP: one bit per page_size of [iova, iova + length), returned as {@code data}
+     * (the bytes of the user's bitmap); the dirty bits are cleared unless NO_CLEAR. EINVAL for a zero or
+     * non-power-of-two page size, an unaligned range or one not fully mapped; EOVERFLOW for a wrapping one.
+     */
+    public void getDirtyBitmap(Call c) throws ErrnoException {
+        c.checkSize("data", IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+        if (c.get("__reserved") != 0) {
+            throw Errno.EOPNOTSUPP.failure("reserved field set");
+        }
+        HwptPaging p = find(c.get("hwpt_id"), HwptPaging.class);
+        long iova = c.get("iova");
+        long length = c.get("length");
+        long pageSize = c.get("page_size");
+        if (DmaMappings.wraps(iova, length)) {
+            throw Errno.EOVERFLOW.failure("the range wraps");
+        }
+        if (pageSize < PAGE || Long.bitCount(pageSize) != 1 || length == 0 || ((iova | length) & (pageSize - 1)) != 0
+                || length / pageSize > 1 << 20) {
+            throw Errno.EINVAL.failure("page_size, or a range not aligned to it");
+        }
+        java.util.BitSet bits = new java.util.BitSet();
+        p.domain.readAndClearDirty(iova, length, pageSize, (c.get("flags") & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) != 0,
+                bits);
+        int bytes = (int) (((length / pageSize) + 63) / 64 * 8);
+        c.extra("data", Arrays.copyOf(bits.toByteArray(), bytes));
     }
 
     /** IOMMU_VIOMMU_ALLOC over a nest-parent HWPT: the VM's slice of the IOMMU (its VMID). */

@@ -38,6 +38,13 @@ public final class IommufdUapi {
     public static final Layout HWPT_INVALIDATE = Layout.struct("iommu_hwpt_invalidate")
             .u32("size").u32("hwpt_id").u64("data_uptr").u32("data_type").u32("entry_len").out32("entry_num")
             .u32("__reserved").build();
+    public static final long IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1;
+    public static final long IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1;
+    public static final Layout SET_DIRTY_TRACKING = Layout.struct("iommu_hwpt_set_dirty_tracking")
+            .u32("size").u32("flags").u32("hwpt_id").u32("__reserved").build();
+    public static final Layout GET_DIRTY_BITMAP = Layout.struct("iommu_hwpt_get_dirty_bitmap")
+            .u32("size").u32("hwpt_id").u32("flags").u32("__reserved").u64("iova").u64("length").u64("page_size")
+            .u64("data").build();
     public static final Layout VIOMMU_ALLOC = Layout.struct("iommu_viommu_alloc")
             .u32("size").u32("flags").u32("type").u32("dev_id").u32("hwpt_id").out32("out_viommu_id").build();
     public static final Layout VDEVICE_ALLOC = Layout.struct("iommu_vdevice_alloc")

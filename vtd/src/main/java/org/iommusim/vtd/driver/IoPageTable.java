@@ -141,6 +141,30 @@ public final class IoPageTable implements FirstStageTable {
         return 0;
     }
 
+    /**
+     * The leaf that maps {@code iova}: its entry's host address and its size, or null when unmapped (for a
+     * dirty-bit scan).
+     */
+    public Leaf leaf(long iova) {
+        long table = root;
+        for (int level = levels; level >= 1; level--) {
+            long a = entryAddress(table, iova, level);
+            long e = memory.read64(a);
+            if (!present(e)) {
+                return null;
+            }
+            if (level == 1 || Bits.bit(e, 7)) {
+                return new Leaf(a, 1L << shift(level));
+            }
+            table = Bits.extract(e, 51, 12);
+        }
+        return null;
+    }
+
+    /** A leaf entry: where it is in memory, and how much it maps. */
+    public record Leaf(long entryAddress, long size) {
+    }
+
     /** The address {@code iova} maps to (a GPA for a nested first stage), or -1 when unmapped. */
     public long iovaToPhys(long iova) {
         long table = root;

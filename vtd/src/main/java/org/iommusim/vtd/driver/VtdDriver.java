@@ -234,6 +234,10 @@ public final class VtdDriver {
         flushIotlbDomain(did);
     }
 
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
     public boolean scalable() {
         return scalable;
     }

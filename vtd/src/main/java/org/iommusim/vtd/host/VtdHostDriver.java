@@ -30,6 +30,8 @@ import org.iommusim.vtd.driver.VtdDriver;
 import org.iommusim.vtd.pasid.Pgtt;
 import org.iommusim.vtd.registers.Cap;
 import org.iommusim.vtd.registers.Ecap;
+import org.iommusim.vtd.secondstage.SecondStageFormat;
+import org.iommusim.core.bits.Bits;
 
 /**
  * The VT-d side of the front end (the role of Linux's intel-iommu {@code iommu_ops}): paging domains are
@@ -103,10 +105,19 @@ public final class VtdHostDriver implements HostIommuDriver {
 
     @Override
     public PagingDomain allocPaging(boolean nestParent) throws ErrnoException {
+        return allocPaging(nestParent, false);
+    }
+
+    /** Dirty tracking needs scalable mode and ECAP.SSADS (second-stage A/D, section 3.7.4). */
+    @Override
+    public PagingDomain allocPaging(boolean nestParent, boolean dirtyTracking) throws ErrnoException {
         if (nestParent && !VtdCapabilities.nesting(ecap)) {
             throw Errno.EOPNOTSUPP.failure("the unit cannot nest (ECAP.NEST/SMTS/FSTS/SSTS)");
         }
-        return new SecondStage(allocateDid(), driver.newSecondStageTable(levels), nestParent);
+        if (dirtyTracking && !(scalable && ecap.has(Ecap.SSADS))) {
+            throw Errno.EOPNOTSUPP.failure("no second-stage dirty bits (ECAP.SSADS) in scalable mode");
+        }
+        return new SecondStage(allocateDid(), driver.newSecondStageTable(levels), nestParent, dirtyTracking);
     }
 
     // ---- attach ----
@@ -145,7 +156,7 @@ public final class VtdHostDriver implements HostIommuDriver {
         PasidSetup setup;
         int did;
         if (domain instanceof SecondStage ss) {
-            setup = PasidSetup.secondStage(ss.did, ss.table);
+            setup = new PasidSetup(Pgtt.SECOND_STAGE, ss.did, null, ss.table, false, false, false, ss.dirtyOn);
             did = ss.did;
         } else if (domain instanceof NestedStageOne n) {
             setup = nested(n.did, StageOneData.check(n.s1, cap, ecap), n.parent);
@@ -163,7 +174,7 @@ public final class VtdHostDriver implements HostIommuDriver {
 
     private static PasidSetup nested(int did, StageOneData s1, SecondStage parent) {
         return new PasidSetup(Pgtt.NESTED, did, FirstStageTable.at(s1.pgtblAddr(), s1.levels()), parent.table,
-                s1.sre(), false, s1.wpe(), false, s1.eafe());
+                s1.sre(), false, s1.wpe(), parent.dirtyOn, s1.eafe());
     }
 
     @Override
@@ -324,12 +335,70 @@ public final class VtdHostDriver implements HostIommuDriver {
         final int did;
         final IoPageTable table;
         final boolean nestParent;
+        final boolean dirtyTracking;
+        boolean dirtyOn;
         final List<NestedStageOne> children = new ArrayList<>();
 
-        SecondStage(int did, IoPageTable table, boolean nestParent) {
+        SecondStage(int did, IoPageTable table, boolean nestParent, boolean dirtyTracking) {
             this.did = did;
             this.table = table;
             this.nestParent = nestParent;
+            this.dirtyTracking = dirtyTracking;
+        }
+
+        /** SSADE in every PASID entry that uses this second stage (directly or under a nested domain). */
+        @Override
+        public void setDirtyTracking(boolean on) throws ErrnoException {
+            if (!dirtyTracking) {
+                throw Errno.EOPNOTSUPP.failure("the domain was not allocated with dirty tracking");
+            }
+            dirtyOn = on;
+            for (Map.Entry<Long, Attachment> e : new ArrayList<>(attached.entrySet())) {
+                Domain d = e.getValue().domain;
+                if (d == this || d instanceof NestedStageOne n && n.parent == this) {
+                    int sid = (int) (e.getKey() >>> 32);
+                    int pasid = (int) (long) e.getKey();
+                    install(sid, pasid == TranslationRequest.NO_PASID ? 0 : pasid, d, pasid);
+                }
+            }
+        }
+
+        /** The second-stage leaves' D bits (section 9.8), cleared with a domain-selective IOTLB flush. */
+        @Override
+        public void readAndClearDirty(long iova, long length, long pageSize, boolean keep, java.util.BitSet bitmap)
+                throws ErrnoException {
+            if (!dirtyTracking) {
+                throw Errno.EOPNOTSUPP.failure("the domain was not allocated with dirty tracking");
+            }
+            boolean cleared = false;
+            for (long a = iova; a - iova < length; ) {
+                IoPageTable.Leaf leaf = table.leaf(a);
+                if (leaf == null) {
+                    throw Errno.EINVAL.failure("0x" + Long.toHexString(a) + " is not mapped");
+                }
+                long leafEnd = (a & -leaf.size()) + leaf.size();
+                long e = driver.memory().read64(leaf.entryAddress());
+                if (Bits.bit(e, SecondStageFormat.D)) {
+                    for (long p = a; p < leafEnd && p - iova < length; p += pageSize) {
+                        bitmap.set((int) ((p - iova) / pageSize));
+                    }
+                    if (!keep) {
+                        driver.memory().write64(leaf.entryAddress(), Bits.withBit(e, SecondStageFormat.D, false));
+                        cleared = true;
+                    }
+                }
+                a = leafEnd;
+            }
+            if (cleared) {
+                flushAll();
+            }
+        }
+
+        private void flushAll() {
+            driver.flushIotlbDomain(did);
+            for (NestedStageOne n : children) {
+                driver.flushIotlbDomain(n.did);
+            }
         }
 
         @Override
@@ -358,10 +427,7 @@ public final class VtdHostDriver implements HostIommuDriver {
                 removed += r;
                 a += r == 0 ? PAGE : r;
             }
-            driver.flushIotlbDomain(did);
-            for (NestedStageOne n : children) {
-                driver.flushIotlbDomain(n.did);
-            }
+            flushAll();
             return removed;
         }
     }

@@ -80,7 +80,7 @@ public final class SmmuV3Capabilities {
             s.put("idr[" + i + "]", Integer.toUnsignedLong(idr[i]));
         }
         s.put("iidr", Integer.toUnsignedLong(id.iidr())).put("aidr", Integer.toUnsignedLong(id.aidr()));
-        long caps = id.httu() == IdRegisters.HTTU_ACCESS_DIRTY ? HwInfo.CAP_DIRTY_TRACKING : 0;
-        return new HwInfo(HwInfo.TYPE_ARM_SMMUV3, s.bytes(), caps, id.ssidSize());
+        // No IOMMU_HW_CAP_DIRTY_TRACKING: the front end offers dirty tracking on VT-d only (docs/vfio.md).
+        return new HwInfo(HwInfo.TYPE_ARM_SMMUV3, s.bytes(), 0, id.ssidSize());
     }
 }
