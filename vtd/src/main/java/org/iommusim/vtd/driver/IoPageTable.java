@@ -125,20 +125,12 @@ public final class IoPageTable implements FirstStageTable {
 
     /** Removes the leaf that maps {@code iova}; returns its size, or 0 when nothing was mapped. */
     public long unmap(long iova) {
-        long table = root;
-        for (int level = levels; level >= 1; level--) {
-            long a = entryAddress(table, iova, level);
-            long e = memory.read64(a);
-            if (!present(e)) {
-                return 0;
-            }
-            if (level == 1 || Bits.bit(e, 7)) {
-                memory.write64(a, 0);
-                return 1L << shift(level);
-            }
-            table = Bits.extract(e, 51, 12);
+        Leaf leaf = leaf(iova);
+        if (leaf == null) {
+            return 0;
         }
-        return 0;
+        memory.write64(leaf.entryAddress(), 0);
+        return leaf.size();
     }
 
     /**
@@ -167,18 +159,11 @@ public final class IoPageTable implements FirstStageTable {
 
     /** The address {@code iova} maps to (a GPA for a nested first stage), or -1 when unmapped. */
     public long iovaToPhys(long iova) {
-        long table = root;
-        for (int level = levels; level >= 1; level--) {
-            long e = memory.read64(entryAddress(table, iova, level));
-            if (!present(e)) {
-                return -1;
-            }
-            if (level == 1 || Bits.bit(e, 7)) {
-                long size = 1L << shift(level);
-                return (Bits.extract(e, 51, 12) & ~(size - 1)) | (iova & (size - 1));
-            }
-            table = Bits.extract(e, 51, 12);
+        Leaf leaf = leaf(iova);
+        if (leaf == null) {
+            return -1;
         }
-        return -1;
+        long size = leaf.size();
+        return (Bits.extract(memory.read64(leaf.entryAddress()), 51, 12) & ~(size - 1)) | (iova & (size - 1));
     }
 }
