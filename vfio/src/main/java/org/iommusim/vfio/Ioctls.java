@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.iommusim.core.uapi.ErrnoException;
 import org.iommusim.core.uapi.Layout;
+import org.iommusim.vfio.iommufd.DirtyTracking;
 import org.iommusim.vfio.iommufd.IommufdContext;
 import org.iommusim.vfio.type1.Container;
 import org.iommusim.vfio.uapi.IommufdUapi;
@@ -48,8 +49,8 @@ public final class Ioctls {
         iommufd("IOMMU_GET_HW_INFO", IommufdUapi.GET_HW_INFO, IommufdContext::getHwInfo);
         iommufd("IOMMU_HWPT_ALLOC", IommufdUapi.HWPT_ALLOC, IommufdContext::hwptAlloc);
         iommufd("IOMMU_HWPT_INVALIDATE", IommufdUapi.HWPT_INVALIDATE, IommufdContext::hwptInvalidate);
-        iommufd("IOMMU_HWPT_SET_DIRTY_TRACKING", IommufdUapi.SET_DIRTY_TRACKING, IommufdContext::setDirtyTracking);
-        iommufd("IOMMU_HWPT_GET_DIRTY_BITMAP", IommufdUapi.GET_DIRTY_BITMAP, IommufdContext::getDirtyBitmap);
+        iommufd("IOMMU_HWPT_SET_DIRTY_TRACKING", IommufdUapi.SET_DIRTY_TRACKING, DirtyTracking::set);
+        iommufd("IOMMU_HWPT_GET_DIRTY_BITMAP", IommufdUapi.GET_DIRTY_BITMAP, DirtyTracking::bitmap);
         iommufd("IOMMU_VIOMMU_ALLOC", IommufdUapi.VIOMMU_ALLOC, IommufdContext::viommuAlloc);
         iommufd("IOMMU_VDEVICE_ALLOC", IommufdUapi.VDEVICE_ALLOC, IommufdContext::vdeviceAlloc);
     }
