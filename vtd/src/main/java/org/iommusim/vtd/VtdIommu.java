@@ -128,6 +128,11 @@ public final class VtdIommu implements Iommu {
     }
 
     @Override
+    public void setWalkTrace(WalkTrace trace) {
+        setTrace(trace);
+    }
+
+    @Override
     public Translation translate(TranslationRequest request) {
         Objects.requireNonNull(request, "request");
         long k0 = memoKey(request);

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Translation;
 import org.iommusim.core.request.TranslationRequest;
+import org.iommusim.core.walk.WalkTrace;
 
 /**
  * The vendor-neutral view of one IOMMU model. Software reaches the model only through its MMIO
@@ -40,6 +41,13 @@ public interface Iommu {
 
     /** Translates one device request, with every side effect hardware has (cache fills, fault records). */
     Translation translate(TranslationRequest request);
+
+    /**
+     * Receives every page-table memory reference of later walks, in the order the hardware makes them
+     * (the walk explainer, reference-counting tests); {@link WalkTrace#NONE} stops it.
+     */
+    default void setWalkTrace(WalkTrace trace) {
+    }
 
     /** Counters: cache lookups/hits/misses/evictions, walks, memory references, faults ... by name. */
     Map<String, Long> statistics();

@@ -102,6 +102,12 @@ public final class SmmuV2 implements Iommu {
         return map;
     }
 
+    /** Receives every page-table reference of later walks (explainers, reference-counting tests). */
+    @Override
+    public void setWalkTrace(org.iommusim.core.walk.WalkTrace trace) {
+        unit.setTrace(trace);
+    }
+
     @Override
     public String kind() {
         return "smmuv2";

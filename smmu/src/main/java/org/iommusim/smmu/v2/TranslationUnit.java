@@ -66,6 +66,7 @@ final class TranslationUnit {
      */
     boolean pureHit;
     /** The stage-1 walk's arrays, reused: a translation uses its walk only until it returns. */
+    private WalkTrace trace = WalkTrace.NONE;
     private final long[] stage1Entries = new long[8];
     private final long[] stage1Addresses = new long[8];
     /** The same for the stage-2 walks of one translation ({@link StageTwoWalk}). */
@@ -75,6 +76,10 @@ final class TranslationUnit {
     TranslationUnit(SmmuV2 smmu, PhysicalMemory memory) {
         this.smmu = smmu;
         this.memory = memory;
+    }
+
+    void setTrace(WalkTrace t) {
+        trace = t == null ? WalkTrace.NONE : t;
     }
 
     Translation translate(TranslationRequest req) {
@@ -174,7 +179,7 @@ final class TranslationUnit {
             return contextFault(bank, ContextFault.TF, 1, 0, va, 0, 0, req, privileged, sid);
         }
         stage1Walks++;
-        WalkResult walk = Walker.walkFrom(memory, control.format(), 0, control.table(), va, 1, WalkTrace.NONE,
+        WalkResult walk = Walker.walkFrom(memory, control.format(), 0, control.table(), va, 1, trace,
                 stage1Entries, stage1Addresses);
         if (!walk.ok()) {
             return walkFault(bank, control.format(), walk, 1, va, 0, 0, req, privileged, sid);
@@ -223,7 +228,7 @@ final class TranslationUnit {
         StageTwoControl control = bank.stage2Control();
         StageTwoWalk stage2 = new StageTwoWalk(memory, smmu.tlb, bank, control, vmid, req.access(), privileged,
                 stage2Entries, stage2Addresses);
-        WalkResult walk = stage2.walk(ipa, false, WalkTrace.NONE);
+        WalkResult walk = stage2.walk(ipa, false, trace);
         stage2Walks += stage2.walks();
         if (!walk.ok()) {
             return stage2Fault(bank, stage2, walk, ipa, ipa, 0, req, privileged, sid);
@@ -255,7 +260,7 @@ final class TranslationUnit {
         int nestedSyndrome = FaultSyndrome.NESTED | (s1.index() << FaultSyndrome.S1CBNDX_SHIFT);
         if (!s1.enabled()) {
             // Stage 1 disabled (SCTLR.M = 0): the VA is the IPA.
-            WalkResult w = stage2.translate(va, false, WalkTrace.NONE);
+            WalkResult w = stage2.translate(va, false, trace);
             stage2Walks += stage2.walks();
             if (!w.ok()) {
                 return stage2Fault(s2, stage2, w, va, va, nestedSyndrome, req, privileged, sid);
@@ -272,7 +277,7 @@ final class TranslationUnit {
         }
         stage1Walks++;
         NestedWalkResult n = NestedWalker.walkFrom(memory, control.format(), 0, control.table(), va, stage2,
-                WalkTrace.NONE, stage1Entries, stage1Addresses);
+                trace, stage1Entries, stage1Addresses);
         stage2Walks += stage2.walks();
         if (n.status() == NestedWalkResult.Status.STAGE1_FAULT) {
             return walkFault(s1, control.format(), n.stage1(), 1, va, 0, 0, req, privileged, sid);

@@ -117,6 +117,7 @@ public final class SmmuV3 implements Iommu {
     }
 
     /** Receives every page-table reference of later walks (explainers, reference-counting tests). */
+    @Override
     public void setWalkTrace(WalkTrace trace) {
         translator.setTrace(trace);
     }
