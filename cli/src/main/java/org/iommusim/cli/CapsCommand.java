@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  * host driver from those registers.
  */
 @Command(name = "caps", mixinStandardHelpOptions = true,
-        description = {"Print the machine kinds, their presets, the capability registers of one, and the nesting",
-                "operations the front end offers on it (the 2020 VFIO proposal's matrix) with the stage-1 format."})
+        description = {"Print machine kinds, presets, registers and what the front end offers (nesting matrix).",
+                "For one kind: its ID/capability registers raw and decoded, the nesting operations the front end",
+                "offers on it (the 2020 VFIO proposal's matrix) and the structured stage-1 format."})
 final class CapsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

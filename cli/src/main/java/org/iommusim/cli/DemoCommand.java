@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the built-in example scenarios, showing every command's result.")
 final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--vendor", paramLabel = "vtd|smmuv3|smmuv2|all",
+            description = "Only that vendor's demos (default: all).")
+    String vendor = "all";
+
     /** Built-in demos: resource name, machine kind it needs, what it shows. */
     record Demo(String resource, String kind, String title) {
     }
@@ -36,8 +40,12 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         int worst = 0;
         int ran = 0;
+        if (!vendor.equals("all") && DEMOS.stream().noneMatch(d -> d.kind().equals(vendor))) {
+            System.err.println("iommusim demo: --vendor must be vtd, smmuv3, smmuv2 or all, not '" + vendor + "'");
+            return 2;
+        }
         for (Demo d : DEMOS) {
-            if (MachineKinds.find(d.kind()).isEmpty()) {
+            if (!vendor.equals("all") && !vendor.equals(d.kind()) || MachineKinds.find(d.kind()).isEmpty()) {
                 continue;
             }
             String script;

@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
  * table).
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Explain one translation: set a machine up with a script, translate one request with the",
-                "walk traced, print each memory reference and draw the two-dimensional walk.",
+        description = {"Explain one translation step by step, with a picture of the two-dimensional walk.",
+                "Sets a machine up with a script, translates one request with the walk traced, prints each",
+                "memory reference and draws the walk grid (SVG, HTML).",
                 "Exit status: 0 explained (a fault is an answer too), 2 bad usage or a setup that does not run."})
 final class ExplainCommand implements Callable<Integer> {
     @Spec

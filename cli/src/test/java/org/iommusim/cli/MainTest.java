@@ -53,6 +53,26 @@ class MainTest {
     }
 
     @Test
+    void demoRunsOneVendorsToursOrRefusesAnUnknownVendor() {
+        int[] rc = new int[1];
+        String out = output(rc, "demo", "--vendor", "vtd");
+        assertEquals(0, rc[0], out);
+        assertTrue(out.contains("The VFIO front end on VT-d") && out.contains("demo/vtd-frontend.ios: 25 commands, 6 expects, 0 failed"), out);
+        assertTrue(!out.contains("Arm SMMUv3"), "only VT-d's demos");
+        output(rc, "demo", "--vendor", "nosuchvendor");
+        assertEquals(2, rc[0]);
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        int[] rc = new int[1];
+        String out = output(rc, "--help");
+        for (String c : new String[] {"run", "caps", "demo", "explain", "replay"}) {
+            assertTrue(out.contains("  " + c + " "), c + " in --help");
+        }
+    }
+
+    @Test
     void capsPrintsTheRawRegistersOfAPreset() {
         int[] rc = new int[1];
         String out = output(rc, "caps", "smmuv2", "--preset", "mmu500");
