@@ -26,3 +26,8 @@ shoot "$tmp/cold.html" docs/images/vtd-nested-walk-cold.png 820 1300
 # cache answers the repeated upper levels.
 ./iommusim explain --vendor vtd --setup docs/examples/vtd-nested-setup.ios --sid 8 --pasid 5 --iova 0x70001234 --html "$tmp/warm.html" >/dev/null
 shoot "$tmp/warm.html" docs/images/vtd-nested-walk-cached.png 820 1000
+# A sweep of the IOTLB size under a Zipf workload on the VFIO-built machine of docs/examples.
+./iommusim trace gen --workload zipf --pages 256 --count 20000 --sid 0x10 "$tmp/zipf.trace" >/dev/null
+./iommusim trace replay "$tmp/zipf.trace" --setup docs/examples/vtd-vfio-setup.ios \
+  --sweep iotlb-entries=16,32,64,128,256 --html "$tmp/sweep.html" >/dev/null
+shoot "$tmp/sweep.html" docs/images/iotlb-sweep.png 1000 900

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code iommusim} command line. */
 @Command(name = "iommusim", mixinStandardHelpOptions = true, version = "iommusim 0.1.0-SNAPSHOT",
         description = "A software IOMMU simulator: Intel VT-d, Arm SMMUv3 and SMMUv2 at the register and memory level.",
-        subcommands = {RunCommand.class, CapsCommand.class, DemoCommand.class, ExplainCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CapsCommand.class, DemoCommand.class, ExplainCommand.class, TraceCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

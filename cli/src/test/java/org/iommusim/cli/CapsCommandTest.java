@@ -112,12 +112,7 @@ class CapsCommandTest {
         }
     }
 
-    private static String run(int expectedStatus, String... args) {
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(new StringWriter(), true));
-        assertEquals(expectedStatus, cl.execute(args), String.join(" ", args));
-        return out.toString();
+    static String run(int status, String... args) {
+        return Cli.run(status, args)[0];
     }
 }

@@ -39,13 +39,7 @@ class ExplainCommandTest {
     }
 
     static String[] run(int status, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Main());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        assertEquals(status, cl.execute(args), () -> String.join(" ", args) + "\n" + out + err);
-        return new String[] {out.toString(), err.toString()};
+        return Cli.run(status, args);
     }
 
     /** The numbers drawn in the picture's reference squares, and the count of shaded (cache) squares. */

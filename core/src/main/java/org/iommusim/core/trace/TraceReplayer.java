@@ -18,8 +18,13 @@ public final class TraceReplayer {
         long config0 = m.references(AccessPurpose.CONFIG_FETCH);
         long faults = 0;
         long checksum = 0;
+        long walks = 0;
         for (TranslationRequest r : trace) {
+            long before = m.references(AccessPurpose.PAGE_WALK);
             Translation t = iommu.translate(r);
+            if (m.references(AccessPurpose.PAGE_WALK) != before) {
+                walks++;
+            }
             if (t instanceof TranslationResult ok) {
                 checksum ^= ok.outputAddress(r.iova());
             } else {
@@ -27,6 +32,6 @@ public final class TraceReplayer {
             }
         }
         return new ReplayResult(trace.length, faults, m.references(AccessPurpose.PAGE_WALK) - walk0,
-                m.references(AccessPurpose.CONFIG_FETCH) - config0, checksum);
+                m.references(AccessPurpose.CONFIG_FETCH) - config0, checksum, walks);
     }
 }

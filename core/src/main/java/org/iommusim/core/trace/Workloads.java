@@ -41,4 +41,46 @@ public final class Workloads {
         }
         return trace;
     }
+
+    /** One pass over {@code pages} consecutive 4 KiB pages from {@code base}, {@code count} times in all (a stream). */
+    public static TranslationRequest[] stream(int sourceId, int pasid, long base, int pages, int count) {
+        TranslationRequest[] trace = new TranslationRequest[count];
+        for (int i = 0; i < count; i++) {
+            trace[i] = new TranslationRequest(sourceId, pasid, base + ((long) (i % pages) << 12), Access.READ, false);
+        }
+        return trace;
+    }
+
+    /** {@code count} reads every {@code stride}-th page among {@code pages} (wrapping), as a strided scan does. */
+    public static TranslationRequest[] strided(int sourceId, int pasid, long base, int pages, int count, int stride) {
+        TranslationRequest[] trace = new TranslationRequest[count];
+        long page = 0;
+        for (int i = 0; i < count; i++) {
+            trace[i] = new TranslationRequest(sourceId, pasid, base + (page << 12), Access.READ, false);
+            page = (page + stride) % pages;
+        }
+        return trace;
+    }
+
+    /**
+     * {@code count} reads of pages drawn with Zipf's law of exponent {@code s} among {@code pages} (page k,
+     * from 1, has weight 1/k^s): a few hot pages and a long tail.
+     */
+    public static TranslationRequest[] zipf(int sourceId, int pasid, long base, int pages, int count, double s,
+                                            long seed) {
+        double[] cumulative = new double[pages];
+        double sum = 0;
+        for (int k = 0; k < pages; k++) {
+            sum += 1 / Math.pow(k + 1, s);
+            cumulative[k] = sum;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        TranslationRequest[] trace = new TranslationRequest[count];
+        for (int i = 0; i < count; i++) {
+            int k = java.util.Arrays.binarySearch(cumulative, rnd.nextDouble() * sum);
+            long page = k >= 0 ? k : Math.min(pages - 1, -k - 1);
+            trace[i] = new TranslationRequest(sourceId, pasid, base + (page << 12), Access.READ, false);
+        }
+        return trace;
+    }
 }
