@@ -3,15 +3,12 @@ package org.iommusim.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.iommusim.core.trace.TraceFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code iommusim trace gen / replay}: traces written and read back, a sweep equal to separate replays. */
 class TraceCommandTest {
