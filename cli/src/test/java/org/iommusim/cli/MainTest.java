@@ -59,6 +59,9 @@ class MainTest {
         assertEquals(0, rc[0], out);
         assertTrue(out.contains("The VFIO front end on VT-d") && out.contains("demo/vtd-frontend.ios: 25 commands, 6 expects, 0 failed"), out);
         assertTrue(!out.contains("Arm SMMUv3"), "only VT-d's demos");
+        assertTrue(out.contains("the walk of vtd: sid 0x8 pasid 5 iova 0x70001234 read, cold (13 memory references"), out);
+        assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "iommusim-demo",
+                "vtd-nested-walk.svg")), "the demo says where it wrote its pictures, and wrote them");
         output(rc, "demo", "--vendor", "nosuchvendor");
         assertEquals(2, rc[0]);
     }
