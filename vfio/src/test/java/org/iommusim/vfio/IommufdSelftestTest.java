@@ -232,6 +232,31 @@ class IommufdSelftestTest {
         fails(Errno.EINVAL, call("IOMMU_IOAS_UNMAP", "ioas_id", ioas, "iova", 0, "length", 0));
     }
 
+    /** iommufd nesting on VT-d needs ECAP.NEST, not ECAP.PASID (the type1 bind does need PASIDs). */
+    @Test
+    void vtdNestsThroughIommufdWithoutPasids() throws Exception {
+        long ecap = Long.parseUnsignedLong("33e99cc40050c7", 16) & ~(1L << 40);
+        k = new FrontEnd(MachineKinds.find("vtd").orElseThrow().create(new PhysicalMemory(),
+                Map.of("ecap", "0x" + Long.toHexString(ecap))));
+        int dev = k.openDevice(0x10);
+        fd = k.openIommufd();
+        devId = ok(k.ioctl("VFIO_DEVICE_BIND_IOMMUFD", HandleKind.DEVICE, dev, Map.of("iommufd", (long) fd), new byte[0]))
+                .field("out_devid");
+        ioas = ok(call("IOMMU_IOAS_ALLOC")).field("out_ioas_id");
+        assertEquals(false, k.driver().nesting().pasidRequest());
+        nested(parent());
+        long noNest = Long.parseUnsignedLong("33e99cc40050c7", 16) & ~(1L << 26);
+        k = new FrontEnd(MachineKinds.find("vtd").orElseThrow().create(new PhysicalMemory(),
+                Map.of("ecap", "0x" + Long.toHexString(noNest))));
+        k.openDevice(0x10);
+        fd = k.openIommufd();
+        devId = ok(k.ioctl("VFIO_DEVICE_BIND_IOMMUFD", HandleKind.DEVICE, 1, Map.of("iommufd", (long) fd), new byte[0]))
+                .field("out_devid");
+        ioas = ok(call("IOMMU_IOAS_ALLOC")).field("out_ioas_id");
+        fails(Errno.EOPNOTSUPP, call("IOMMU_HWPT_ALLOC", "flags", IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT,
+                "dev_id", devId, "pt_id", ioas));
+    }
+
     /** TEST_F(iommufd_viommu, viommu_alloc*) and vdevice_alloc, on SMMUv3. */
     @Test
     void viommuAndVdevice() throws Exception {

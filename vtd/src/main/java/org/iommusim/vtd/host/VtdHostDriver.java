@@ -81,6 +81,12 @@ public final class VtdHostDriver implements HostIommuDriver {
         return nesting;
     }
 
+    /** A nest parent needs nesting hardware, not PASIDs: a nested domain can sit in the RID_PASID entry. */
+    @Override
+    public boolean iommufdNesting() {
+        return VtdCapabilities.nesting(ecap);
+    }
+
     @Override
     public HwInfo hwInfo() {
         return VtdCapabilities.hwInfo(cap, ecap);
