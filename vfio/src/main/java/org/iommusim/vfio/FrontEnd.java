@@ -150,7 +150,7 @@ public final class FrontEnd {
                 return IoctlResult.failed(Errno.ENOTTY);
             }
             UserStruct arg = UserStruct.zeroed(def.layout());
-            fillSize(def.layout(), arg, fields, data);
+            fillSize(def, arg, fields, data);
             for (Map.Entry<String, Long> f : fields.entrySet()) {
                 arg.put(f.getKey(), f.getValue());
             }
@@ -162,13 +162,15 @@ public final class FrontEnd {
         }
     }
 
-    private static void fillSize(Layout layout, UserStruct arg, Map<String, Long> fields, byte[] data) {
-        if (layout.field("argsz").isPresent() && !fields.containsKey("argsz")) {
-            boolean trailing = layout.name().equals("vfio_iommu_type1_nesting_op");
-            arg.put("argsz", layout.size() + (trailing ? data.length : 0));
-        }
-        if (layout.field("size").isPresent() && !fields.containsKey("size") && layout.name().startsWith("iommu_")) {
-            arg.put("size", layout.size());
+    /**
+     * What user space would have written: a vfio structure's {@code argsz} (with a payload that follows
+     * it), an iommufd structure's {@code size} (its first field), and {@code data_len}.
+     */
+    private static void fillSize(Ioctls.Definition def, UserStruct arg, Map<String, Long> fields, byte[] data) {
+        Layout layout = def.layout();
+        String sizeField = def.kind() == HandleKind.IOMMUFD ? "size" : "argsz";
+        if (layout.field(sizeField).isPresent() && !fields.containsKey(sizeField)) {
+            arg.put(sizeField, layout.size() + (def.payloadInArgsz() ? data.length : 0));
         }
         if (layout.field("data_len").isPresent() && !fields.containsKey("data_len")) {
             arg.put("data_len", data.length);

@@ -19,7 +19,12 @@ public final class Ioctls {
         void handle(FrontEnd kernel, Object target, Call call) throws ErrnoException;
     }
 
-    public record Definition(String name, FrontEnd.HandleKind kind, Layout layout, Handler handler) {
+    /**
+     * @param payloadInArgsz the payload follows the structure and argsz counts it ({@code data[]} of
+     *                       VFIO_IOMMU_NESTING_OP); otherwise it sits behind a pointer
+     */
+    public record Definition(String name, FrontEnd.HandleKind kind, Layout layout, boolean payloadInArgsz,
+                             Handler handler) {
     }
 
     private static final Map<String, Definition> ALL = new LinkedHashMap<>();
@@ -32,7 +37,8 @@ public final class Ioctls {
         container("VFIO_IOMMU_MAP_DMA", VfioUapi.DMA_MAP, Container::mapDma);
         container("VFIO_IOMMU_UNMAP_DMA", VfioUapi.DMA_UNMAP, Container::unmapDma);
         container("VFIO_IOMMU_PASID_REQUEST", VfioUapi.PASID_REQUEST, Container::pasidRequest);
-        container("VFIO_IOMMU_NESTING_OP", VfioUapi.NESTING_OP, Container::nestingOp);
+        ALL.put("VFIO_IOMMU_NESTING_OP", new Definition("VFIO_IOMMU_NESTING_OP", FrontEnd.HandleKind.CONTAINER,
+                VfioUapi.NESTING_OP, true, (k, t, call) -> ((Container) t).nestingOp(call)));
         container("VFIO_IOMMU_SET_PASID_TABLE", VfioUapi.SET_PASID_TABLE, Container::setPasidTable);
         container("VFIO_IOMMU_CACHE_INVALIDATE", VfioUapi.CACHE_INVALIDATE, Container::cacheInvalidate);
 
@@ -67,17 +73,17 @@ public final class Ioctls {
     }
 
     private static void container(String name, Layout layout, On<Container> h) {
-        ALL.put(name, new Definition(name, FrontEnd.HandleKind.CONTAINER, layout,
+        ALL.put(name, new Definition(name, FrontEnd.HandleKind.CONTAINER, layout, false,
                 (k, t, call) -> h.handle((Container) t, call)));
     }
 
     private static void device(String name, Layout layout, OnDevice h) {
-        ALL.put(name, new Definition(name, FrontEnd.HandleKind.DEVICE, layout,
+        ALL.put(name, new Definition(name, FrontEnd.HandleKind.DEVICE, layout, false,
                 (k, t, call) -> h.handle(k, (Device) t, call)));
     }
 
     private static void iommufd(String name, Layout layout, On<IommufdContext> h) {
-        ALL.put(name, new Definition(name, FrontEnd.HandleKind.IOMMUFD, layout,
+        ALL.put(name, new Definition(name, FrontEnd.HandleKind.IOMMUFD, layout, false,
                 (k, t, call) -> h.handle((IommufdContext) t, call)));
     }
 

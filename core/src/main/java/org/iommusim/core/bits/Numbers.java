@@ -33,6 +33,25 @@ public final class Numbers {
         }
     }
 
+    /**
+     * Parses bytes written as hex digits, first byte first ({@code data=HEX}); an optional {@code 0x} and
+     * '_' between digits are allowed.
+     *
+     * @throws NumberFormatException with a message fit for a user when it is not an even number of digits
+     */
+    public static byte[] parseHexBytes(String text, int maxBytes) {
+        String h = (text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text).replace("_", "");
+        if (h.length() % 2 != 0 || h.length() / 2 > maxBytes) {
+            throw new NumberFormatException("data must be an even number of hex digits (at most " + maxBytes
+                    + " bytes): '" + text + "'");
+        }
+        try {
+            return java.util.HexFormat.of().parseHex(h);
+        } catch (IllegalArgumentException e) {
+            throw new NumberFormatException("data must be hex digits: '" + text + "'");
+        }
+    }
+
     public static String hex(long value) {
         return "0x" + Long.toHexString(value);
     }

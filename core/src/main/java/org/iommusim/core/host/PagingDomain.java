@@ -10,6 +10,12 @@ public interface PagingDomain extends Domain {
     int PROT_READ = 1;
     int PROT_WRITE = 2;
 
+    /** The {@link org.iommusim.core.request.Permissions} bits of PROT_* bits. */
+    static int permissions(int prot) {
+        return ((prot & PROT_READ) != 0 ? org.iommusim.core.request.Permissions.READ : 0)
+                | ((prot & PROT_WRITE) != 0 ? org.iommusim.core.request.Permissions.WRITE : 0);
+    }
+
     /**
      * Maps {@code [iova, iova + size)} to {@code pa} with {@code prot}, with the largest pages alignment
      * allows; every page must be free ({@code EEXIST} otherwise, and nothing is mapped).

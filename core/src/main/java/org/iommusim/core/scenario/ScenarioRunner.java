@@ -508,15 +508,14 @@ public final class ScenarioRunner {
     }
 
     private static byte[] hex(String s) throws MalformedScriptException {
-        String h = s.startsWith("0x") || s.startsWith("0X") ? s.substring(2) : s;
-        h = h.replace("_", "");
-        if (h.isEmpty() || h.length() % 2 != 0 || h.length() / 2 > MAX_DMA_LENGTH) {
-            throw new MalformedScriptException("data must be an even number of hex digits: '" + s + "'");
-        }
         try {
-            return HexFormat.of().parseHex(h.toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new MalformedScriptException("data must be hex digits: '" + s + "'");
+            byte[] b = Numbers.parseHexBytes(s, MAX_DMA_LENGTH);
+            if (b.length == 0) {
+                throw new MalformedScriptException("data needs at least one byte");
+            }
+            return b;
+        } catch (NumberFormatException e) {
+            throw new MalformedScriptException(e.getMessage());
         }
     }
 

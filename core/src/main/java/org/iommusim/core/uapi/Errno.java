@@ -1,7 +1,5 @@
 package org.iommusim.core.uapi;
 
-import java.util.Optional;
-
 /**
  * The Linux error numbers the front end answers with (include/uapi/asm-generic/errno-base.h and
  * errno.h), with the kernel's names. A refused ioctl returns one of them, as the kernel does.
@@ -24,14 +22,5 @@ public enum Errno {
     /** The exception a handler throws to refuse a call with this errno. */
     public ErrnoException failure(String why) {
         return new ErrnoException(this, why);
-    }
-
-    public static Optional<Errno> byName(String name) {
-        for (Errno e : values()) {
-            if (e.name().equals(name)) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -129,6 +129,24 @@ public final class Layout {
             return this;
         }
 
+        /**
+         * The whole of {@code inner} as the embedded structure {@code n}, aligned to its largest member (the
+         * C ABI's rule for a struct member).
+         */
+        public Builder embed(String n, Layout inner) {
+            int innerAlign = 1;
+            for (Field f : inner.fields) {
+                innerAlign = Math.max(innerAlign, f.size());
+            }
+            int base = (offset + innerAlign - 1) & -innerAlign;
+            for (Field f : inner.fields) {
+                fields.add(new Field(prefix + n + "." + f.name(), base + f.offset(), f.size(), f.out()));
+            }
+            offset = base + inner.size;
+            align = Math.max(align, innerAlign);
+            return this;
+        }
+
         /** Padding up to {@code offset} (a union's larger member, reserved space). */
         public Builder padTo(int to) {
             offset = Math.max(offset, to);

@@ -25,6 +25,8 @@ import org.iommusim.vfio.uapi.Constants;
  * {@code ioctl NAME HANDLE key=value ... [data=HEX]}. The kernel boots on the first of them.
  */
 public final class FrontEndCommands implements ScenarioExtension {
+    /** The largest ioctl payload a script may give (a page of invalidation entries and more). */
+    private static final int MAX_PAYLOAD = 1 << 16;
     private static final Set<String> HANDLE_KEYS = Set.of("container", "device", "iommufd");
 
     @Override
@@ -160,14 +162,10 @@ public final class FrontEndCommands implements ScenarioExtension {
         }
 
         private static byte[] hex(String s) throws MalformedScriptException {
-            String h = (s.startsWith("0x") ? s.substring(2) : s).replace("_", "");
-            if (h.length() % 2 != 0) {
-                throw new MalformedScriptException("data must be an even number of hex digits");
-            }
             try {
-                return HexFormat.of().parseHex(h);
-            } catch (IllegalArgumentException e) {
-                throw new MalformedScriptException("data must be hex digits: " + s);
+                return Numbers.parseHexBytes(s, MAX_PAYLOAD);
+            } catch (NumberFormatException e) {
+                throw new MalformedScriptException(e.getMessage());
             }
         }
     }

@@ -42,10 +42,6 @@ public final class Container {
         this.driver = kernel.driver();
     }
 
-    public List<Device> devices() {
-        return List.copyOf(devices);
-    }
-
     /** VFIO_GROUP_SET_CONTAINER: the device's group joins; with an IOMMU set it is attached at once. */
     public void addDevice(Device d) throws ErrnoException {
         if (d.container() != null) {

@@ -20,10 +20,6 @@ public final class PasidSpace {
         this.bits = bits;
     }
 
-    public int bits() {
-        return bits;
-    }
-
     /** The lowest free PASID in {@code [min, max]} for {@code owner}: ENOSPC when none or over quota. */
     int allocate(Container owner, long min, long max) throws ErrnoException {
         long limit = (1L << bits) - 1;

@@ -54,10 +54,10 @@ public final class VfioUapi {
     /** Followed by {@code data[]}: an iommu_gpasid_bind_data or an iommu_cache_invalidate_info. */
     public static final Layout NESTING_OP = Layout.struct("vfio_iommu_type1_nesting_op")
             .u32("argsz").u32("flags").build();
-    public static final Layout SET_PASID_TABLE = embed("vfio_iommu_type1_set_pasid_table", "config",
-            PasidTableConfig.LAYOUT);
-    public static final Layout CACHE_INVALIDATE = embed("vfio_iommu_type1_cache_invalidate", "info",
-            CacheInvalidateInfo.LAYOUT);
+    public static final Layout SET_PASID_TABLE = Layout.struct("vfio_iommu_type1_set_pasid_table")
+            .u32("argsz").u32("flags").embed("config", PasidTableConfig.LAYOUT).build();
+    public static final Layout CACHE_INVALIDATE = Layout.struct("vfio_iommu_type1_cache_invalidate")
+            .u32("argsz").u32("flags").embed("info", CacheInvalidateInfo.LAYOUT).build();
 
     public static final Layout DEVICE_BIND_IOMMUFD = Layout.struct("vfio_device_bind_iommufd")
             .u32("argsz").u32("flags").u32("iommufd").out32("out_devid").build();
@@ -65,19 +65,4 @@ public final class VfioUapi {
             .u32("argsz").u32("flags").out32("pt_id").u32("pasid").build();
     public static final Layout DEVICE_DETACH_IOMMUFD_PT = Layout.struct("vfio_device_detach_iommufd_pt")
             .u32("argsz").u32("flags").u32("pasid").build();
-
-    /** {@code argsz, flags} followed by the whole of {@code inner} as {@code name.*}, 8-byte aligned. */
-    private static Layout embed(String struct, String name, Layout inner) {
-        Layout.Builder b = Layout.struct(struct).u32("argsz").u32("flags").begin(name);
-        for (Layout.Field f : inner.fields()) {
-            b.padTo(8 + f.offset());
-            switch (f.size()) {
-                case 1 -> b.u8(f.name());
-                case 2 -> b.u16(f.name());
-                case 4 -> b.u32(f.name());
-                default -> b.u64(f.name());
-            }
-        }
-        return b.padTo(8 + inner.size()).end().build();
-    }
 }

@@ -45,6 +45,8 @@ public final class VtdCapabilities {
         f.put("name", "intel-vtd-first-stage");
         f.put("pagingLevels", cap.firstStage5Level() ? List.of(4, 5) : List.of(4));
         f.put("addressWidths", cap.firstStage5Level() ? List.of(48, 57) : List.of(48));
+        // First-stage A/D updates are architectural (VT-d spec 3.6.2); WPE is a PASID-entry field of every
+        // scalable-mode unit (9.6); SRE needs ECAP.SRS and EAFE needs ECAP.EAFS (11.4.3).
         f.put("accessedDirty", true);
         f.put("supervisorRequests", ecap.has(Ecap.SRS));
         f.put("extendedAccessed", ecap.has(Ecap.EAFS));

@@ -19,7 +19,6 @@ import org.iommusim.core.host.Viommu;
 import org.iommusim.core.host.type1.CacheInvalidateInfo;
 import org.iommusim.core.host.type1.GpasidBindData;
 import org.iommusim.core.iommu.Iommu;
-import org.iommusim.core.request.Permissions;
 import org.iommusim.core.request.TranslationRequest;
 import org.iommusim.core.uapi.Errno;
 import org.iommusim.core.uapi.ErrnoException;
@@ -375,7 +374,7 @@ public final class VtdHostDriver implements HostIommuDriver {
             if (((iova | pa | size) & (PAGE - 1)) != 0 || size == 0) {
                 throw Errno.EINVAL.failure("map: not 4 KiB aligned");
             }
-            int perms = ((prot & PROT_READ) != 0 ? Permissions.READ : 0) | ((prot & PROT_WRITE) != 0 ? Permissions.WRITE : 0);
+            int perms = PagingDomain.permissions(prot);
             for (long off = 0; off < size; ) {
                 long page = PageSizes.largest(pageSizes(), iova + off, pa + off, size - off);
                 table.map(iova + off, pa + off, page, perms, false);

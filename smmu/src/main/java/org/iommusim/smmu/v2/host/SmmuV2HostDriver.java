@@ -16,7 +16,6 @@ import org.iommusim.core.host.Viommu;
 import org.iommusim.core.host.type1.CacheInvalidateInfo;
 import org.iommusim.core.host.type1.GpasidBindData;
 import org.iommusim.core.iommu.Iommu;
-import org.iommusim.core.request.Permissions;
 import org.iommusim.core.uapi.Errno;
 import org.iommusim.core.uapi.ErrnoException;
 import org.iommusim.smmu.v2.driver.Allocator;
@@ -289,7 +288,7 @@ public final class SmmuV2HostDriver implements HostIommuDriver {
 
         @Override
         public void map(long iova, long pa, long size, int prot) throws ErrnoException {
-            int perms = ((prot & PROT_READ) != 0 ? Permissions.READ : 0) | ((prot & PROT_WRITE) != 0 ? Permissions.WRITE : 0);
+            int perms = PagingDomain.permissions(prot);
             for (long off = 0; off < size; ) {
                 long page = PageSizes.largest(pageSizes(), iova + off, pa + off, size - off);
                 driver.map(domain, iova + off, pa + off, page, perms);

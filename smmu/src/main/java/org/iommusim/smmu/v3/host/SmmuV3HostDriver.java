@@ -265,18 +265,6 @@ public final class SmmuV3HostDriver implements HostIommuDriver {
         }
     }
 
-    IdRegisters id() {
-        return id;
-    }
-
-    SmmuV3Driver driver() {
-        return driver;
-    }
-
-    void record(int sid, Domain d) {
-        attached.put(sid, d);
-    }
-
     // ---- domains ----
 
     /** A stage-2 table with its VMID (or, without stage 2, a stage-1 table in a one-CD table). */
@@ -352,8 +340,9 @@ public final class SmmuV3HostDriver implements HostIommuDriver {
 
         /** A stage-1 vSTE needs the device's vDEVICE (its virtual StreamID): ENOENT without one. */
         void install(int sid) throws ErrnoException {
-            boolean valid = (dw0 & SteField.v()) != 0;
-            int config = (int) ((dw0 >>> 1) & 7);
+            StreamTableEntry vste = StreamTableEntry.of(new long[] {dw0, dw1, 0, 0});
+            boolean valid = vste.valid();
+            int config = vste.config();
             if (valid && config == StreamTableEntry.CONFIG_S1 && !viommu.hasDevice(sid)) {
                 throw Errno.ENOENT.failure("the device has no vDEVICE on the vIOMMU");
             }

@@ -70,12 +70,13 @@ final class SmmuV3Viommu implements Viommu {
         UserStruct s = UserStruct.copyFromUser(HWPT_ARM_SMMUV3, data, HWPT_ARM_SMMUV3.size());
         long dw0 = s.get("ste[0]");
         long dw1 = s.get("ste[1]");
-        if ((dw0 & 1) == 0) {
+        StreamTableEntry vste = StreamTableEntry.of(new long[] {dw0, dw1, 0, 0});
+        if (!vste.valid()) {
             dw0 = 0; // an invalid STE is taken as abort
             dw1 = 0;
         }
-        int config = (int) ((dw0 >>> 1) & 7);
-        if ((dw0 & 1) != 0 && config != StreamTableEntry.CONFIG_ABORT && config != StreamTableEntry.CONFIG_BYPASS
+        int config = vste.config();
+        if (vste.valid() && config != StreamTableEntry.CONFIG_ABORT && config != StreamTableEntry.CONFIG_BYPASS
                 && config != StreamTableEntry.CONFIG_S1) {
             throw Errno.EIO.failure("vSTE Config " + config + " is not abort, bypass or stage-1 translate");
         }
