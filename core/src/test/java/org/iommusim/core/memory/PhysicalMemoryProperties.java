@@ -1,35 +1,44 @@
 package org.iommusim.core.memory;
 
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 class PhysicalMemoryProperties {
     record Write(long address, byte value) {
     }
 
-    @Provide
-    Arbitrary<List<Write>> writes() {
-        // Addresses clustered on a few frames so that writes overlap and straddle boundaries: low (found by
-        // index), across the end of the indexed frames, and high (hashed).
-        Arbitrary<Long> base = Arbitraries.of(0L, 0x4000_0000L,
-                (PhysicalMemory.DIRECT_FRAMES << PhysicalMemory.FRAME_SHIFT) - 2 * 4096, 0x7_0000_0000L);
-        Arbitrary<Long> addr = Combinators.combine(base, Arbitraries.longs().between(0, 3 * 4096 + 100))
-                .as(Long::sum);
-        return Combinators.combine(addr, Arbitraries.bytes()).as(Write::new).list().ofMaxSize(300);
+    /** Frames that writes cluster on: low (found by index), across the end of the indexed frames, high (hashed). */
+    private static final long[] BASES = {0L, 0x4000_0000L,
+            (PhysicalMemory.DIRECT_FRAMES << PhysicalMemory.FRAME_SHIFT) - 2 * 4096, 0x7_0000_0000L};
+
+    /** Up to 300 writes clustered on a few frames, so that they overlap and straddle frame boundaries. */
+    static List<Write> writes(RandomGenerator r) {
+        int n = r.nextInt(0, 301);
+        List<Write> writes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long address = BASES[r.nextInt(BASES.length)] + r.nextLong(0, 3 * 4096 + 101);
+            writes.add(new Write(address, (byte) r.nextInt(-128, 128)));
+        }
+        return writes;
     }
 
-    @Property
-    void memoryBehavesLikeAByteMap(@ForAll("writes") List<Write> writes) {
+    @Test
+    void memoryBehavesLikeAByteMap() {
+        qt(200).forAll(gen(PhysicalMemoryProperties::writes)).checkAssert(PhysicalMemoryProperties::behavesLikeAByteMap);
+    }
+
+    private static void behavesLikeAByteMap(List<Write> writes) {
         PhysicalMemory m = new PhysicalMemory();
         Map<Long, Byte> model = new HashMap<>();
         for (Write w : writes) {
@@ -52,9 +61,13 @@ class PhysicalMemoryProperties {
         assertEquals(frames, m.allocatedFrames(), "one frame per 4 KiB written, indexed or hashed");
     }
 
-    @Property
-    void entryInRangeIsInRangeOfEightBytes(@ForAll long address,
-                                           @ForAll("addressBits") int addressBits) {
+    @Test
+    void entryInRangeIsInRangeOfEightBytes() {
+        qt(200).forAll(longs().all(), integers().between(PhysicalMemory.MIN_ADDRESS_BITS, PhysicalMemory.MAX_ADDRESS_BITS))
+                .checkAssert(PhysicalMemoryProperties::entryInRangeIsInRangeOfEightBytes);
+    }
+
+    private static void entryInRangeIsInRangeOfEightBytes(long address, int addressBits) {
         PhysicalMemory m = new PhysicalMemory(addressBits);
         assertEquals(m.inRange(address, 8), m.entryInRange(address));
         long last = addressBits == 64 ? -1L : (1L << addressBits) - 1;
@@ -63,20 +76,12 @@ class PhysicalMemoryProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> addressBits() {
-        return Arbitraries.integers().between(PhysicalMemory.MIN_ADDRESS_BITS, PhysicalMemory.MAX_ADDRESS_BITS);
-    }
-
-    @Property
-    void write64ThenRead64RoundTrips(@ForAll long value, @ForAll("anywhere") long address) {
-        PhysicalMemory m = new PhysicalMemory();
-        m.write64(address, value);
-        assertEquals(value, m.read64(address));
-    }
-
-    @Provide
-    Arbitrary<Long> anywhere() {
-        return Arbitraries.longs().between(0, (1L << 52) - 8);
+    @Test
+    void write64ThenRead64RoundTrips() {
+        qt(200).forAll(longs().all(), longs().between(0, (1L << 52) - 8)).checkAssert((value, address) -> {
+            PhysicalMemory m = new PhysicalMemory();
+            m.write64(address, value);
+            assertEquals(value, m.read64(address));
+        });
     }
 }
