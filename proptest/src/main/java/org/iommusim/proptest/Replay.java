@@ -1,7 +1,10 @@
 package org.iommusim.proptest;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,15 +13,31 @@ import java.util.Optional;
  */
 record Replay(String module, String testClass, String method, long seed) {
     static Replay ofCaller(long seed) {
-        StackWalker.StackFrame caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-                .walk(frames -> frames.filter(f -> f.getDeclaringClass() != Props.class
-                        && f.getDeclaringClass() != Replay.class).findFirst())
-                .orElseThrow();
+        List<StackWalker.StackFrame> frames = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(s -> s.filter(f -> f.getDeclaringClass() != Props.class && f.getDeclaringClass() != Replay.class)
+                        .toList());
+        // the test method itself, so that a property written in a helper replays through its test
+        StackWalker.StackFrame caller = frames.stream().filter(Replay::isTestMethod).findFirst()
+                .orElse(frames.get(0));
         Class<?> c = caller.getDeclaringClass();
         while (c.getEnclosingClass() != null) {
             c = c.getEnclosingClass();
         }
         return new Replay(moduleOf(c).orElse("<module>"), c.getSimpleName(), testMethod(caller.getMethodName()), seed);
+    }
+
+    /** A method annotated with an annotation named ...Test (JUnit's, found by name: no dependency on it). */
+    private static boolean isTestMethod(StackWalker.StackFrame f) {
+        for (Method m : f.getDeclaringClass().getDeclaredMethods()) {
+            if (m.getName().equals(f.getMethodName())) {
+                for (Annotation a : m.getAnnotations()) {
+                    if (a.annotationType().getSimpleName().equals("Test")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** A lambda's synthetic name {@code lambda$NAME$N} stands for the method {@code NAME} it was written in. */

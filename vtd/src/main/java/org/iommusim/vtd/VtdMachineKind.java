@@ -6,6 +6,7 @@ import java.util.Map;
 import org.iommusim.core.bits.Numbers;
 import org.iommusim.core.cache.CacheConfig;
 import org.iommusim.core.cache.ReplacementPolicy;
+import org.iommusim.core.iommu.CachesOption;
 import org.iommusim.core.iommu.IdRegister;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
@@ -20,7 +21,7 @@ import org.iommusim.vtd.registers.RegisterOffsets;
 /**
  * {@code machine vtd [preset=NAME] [cap=N] [ecap=N] [ver=N]}, plus the cache options {@code iotlb=N},
  * {@code iotlb_ways=N}, {@code context_cache=N}, {@code pasid_cache=N}, {@code fs_psc=N}, {@code ss_psc=N}
- * (entries; 0 disables a cache) and {@code cache_policy=lru|fifo|random}.
+ * (entries; 0 disables a cache), {@code cache_policy=lru|fifo|random} and {@code caches=none} (every cache off).
  */
 public final class VtdMachineKind implements MachineKind {
     /** The fixed registers end with the page-request event registers at 0xEC. */
@@ -69,12 +70,15 @@ public final class VtdMachineKind implements MachineKind {
         CacheConfig pasid = d.pasid();
         CacheConfig fsPsc = d.firstStagePsc();
         CacheConfig ssPsc = d.secondStagePsc();
+        if (CachesOption.none(options)) {
+            iotlb = context = pasid = fsPsc = ssPsc = CacheConfig.disabled();
+        }
         ReplacementPolicy policy = null;
         Integer iotlbWays = null;
         for (Map.Entry<String, String> o : options.entrySet()) {
             String v = o.getValue();
             switch (o.getKey()) {
-                case "preset" -> { }
+                case "preset", CachesOption.KEY -> { }
                 case "cap" -> cap = number(o.getKey(), v);
                 case "ecap" -> ecap = number(o.getKey(), v);
                 case "ver" -> ver = (int) bounded(o.getKey(), v, 0xFF);
@@ -93,7 +97,7 @@ public final class VtdMachineKind implements MachineKind {
                 }
                 default -> throw new MachineConfigException("unknown vtd option '" + o.getKey()
                         + "' (preset, cap, ecap, ver, iotlb, iotlb_ways, context_cache, pasid_cache, fs_psc,"
-                        + " ss_psc, cache_policy)");
+                        + " ss_psc, cache_policy, caches)");
             }
         }
         if (iotlbWays != null) {

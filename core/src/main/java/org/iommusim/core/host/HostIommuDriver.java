@@ -55,6 +55,19 @@ public interface HostIommuDriver {
     /** Frees a domain nothing is attached to. */
     void free(Domain domain);
 
+    /**
+     * The kernel's fault interrupt handler, run when the IOMMU signals a fault: consumes every pending fault
+     * record or event and clears the fault status (Linux's dmar_fault, arm_smmu_evtq_thread,
+     * arm_smmu_context_fault). Returns how many records, events or faulting context banks it handled. Until
+     * it runs, the hardware keeps what the specification says it keeps: VT-d's recording registers fill
+     * (then FSTS.PFO), the SMMUv3 event queue fills (then overflows), and an SMMUv2 context bank with an
+     * outstanding fault terminates later transactions (SCTLR.HUPCF clear, as Linux leaves it). The
+     * default, for a driver with no fault reporting, handles nothing.
+     */
+    default int handleFaults() {
+        return 0;
+    }
+
     // ---- iommufd ----
 
     /**

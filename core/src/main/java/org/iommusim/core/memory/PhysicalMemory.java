@@ -279,6 +279,24 @@ public final class PhysicalMemory {
         return directFrames + frames.size();
     }
 
+    /**
+     * The numbers of every frame written so far, ascending: what an isolation check compares before and
+     * after a run (a frame that appears outside the memory a device may reach was written by it).
+     */
+    public long[] frameNumbers() {
+        long[] numbers = new long[allocatedFrames()];
+        int n = 0;
+        for (int i = 0; i < direct.length; i++) {
+            if (direct[i] != null) {
+                numbers[n++] = i;
+            }
+        }
+        for (long fn : frames.keySet().toSortedArray()) {
+            numbers[n++] = fn;
+        }
+        return numbers;
+    }
+
     /** The frame, or null when it has never been written. */
     private byte[] existingFrame(long fn) {
         byte[][] d = direct;

@@ -2,6 +2,7 @@ package org.iommusim.core.memory;
 
 import static org.iommusim.proptest.Props.gen;
 import static org.iommusim.proptest.Props.qt;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -57,8 +58,10 @@ class PhysicalMemoryProperties {
             assertEquals(m.read64(a & ~7L), m.readEntry(a & ~7L, AccessPurpose.PAGE_WALK), "aligned readEntry");
             assertEquals(before + 2, m.references(AccessPurpose.PAGE_WALK), "each readEntry is one reference");
         }
-        long frames = model.keySet().stream().map(a -> a >>> PhysicalMemory.FRAME_SHIFT).distinct().count();
-        assertEquals(frames, m.allocatedFrames(), "one frame per 4 KiB written, indexed or hashed");
+        long[] frames = model.keySet().stream().mapToLong(a -> a >>> PhysicalMemory.FRAME_SHIFT).distinct().sorted()
+                .toArray();
+        assertEquals(frames.length, m.allocatedFrames(), "one frame per 4 KiB written, indexed or hashed");
+        assertArrayEquals(frames, m.frameNumbers(), "the frames written, ascending");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.iommusim.core.bits.Numbers;
 import org.iommusim.core.cache.CacheConfig;
 import org.iommusim.core.cache.ReplacementPolicy;
 import org.iommusim.core.iommu.IdRegister;
+import org.iommusim.core.iommu.CachesOption;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
@@ -19,7 +20,7 @@ import org.iommusim.smmu.v2.registers.Idr1;
 
 /**
  * {@code machine smmuv2 [preset=default|mmu500] [idr0=N] [idr1=N] [idr2=N] [tlb_entries=N] [tlb_ways=N]
- * [tlb_policy=lru|fifo|random]}: an Arm SMMUv2 whose register block starts at offset 0. The idrN options
+ * [tlb_policy=lru|fifo|random] [caches=none]}: an Arm SMMUv2 whose register block starts at offset 0. The idrN options
  * override the preset's ID registers; the tlb options shape its TLB (default 256 entries, 8 ways, LRU).
  */
 public final class SmmuV2MachineKind implements MachineKind {
@@ -65,7 +66,7 @@ public final class SmmuV2MachineKind implements MachineKind {
         ReplacementPolicy policy = SmmuV2Config.DEFAULT_TLB.policy();
         for (Map.Entry<String, String> e : options.entrySet()) {
             switch (e.getKey()) {
-                case "preset" -> { }
+                case "preset", CachesOption.KEY -> { }
                 case "idr0" -> idr0 = register(e);
                 case "idr1" -> idr1 = register(e);
                 case "idr2" -> idr2 = register(e);
@@ -73,7 +74,7 @@ public final class SmmuV2MachineKind implements MachineKind {
                 case "tlb_ways" -> ways = count(e);
                 case "tlb_policy" -> policy = policy(e.getValue());
                 default -> throw new MachineConfigException("unknown smmuv2 option '" + e.getKey()
-                        + "' (preset, idr0, idr1, idr2, tlb_entries, tlb_ways, tlb_policy)");
+                        + "' (preset, idr0, idr1, idr2, tlb_entries, tlb_ways, tlb_policy, caches)");
             }
         }
         Idr0 id0 = new Idr0(idr0);
@@ -92,7 +93,7 @@ public final class SmmuV2MachineKind implements MachineKind {
         }
         CacheConfig tlb;
         try {
-            tlb = entries == 0 ? CacheConfig.disabled() : new CacheConfig(entries, Math.min(ways, entries), policy, 0);
+            tlb = entries == 0 || CachesOption.none(options) ? CacheConfig.disabled() : new CacheConfig(entries, Math.min(ways, entries), policy, 0);
         } catch (IllegalArgumentException ex) {
             throw new MachineConfigException("bad TLB shape: " + ex.getMessage());
         }

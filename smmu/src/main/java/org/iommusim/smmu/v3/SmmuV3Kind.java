@@ -5,7 +5,9 @@ import java.util.Map;
 
 import org.iommusim.core.bits.Numbers;
 import org.iommusim.core.iommu.IdRegister;
+import org.iommusim.core.iommu.CachesOption;
 import org.iommusim.core.iommu.Iommu;
+import org.iommusim.smmu.v3.cache.CacheSizes;
 import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.iommu.MachineKind;
 import org.iommusim.core.memory.PhysicalMemory;
@@ -13,7 +15,7 @@ import org.iommusim.smmu.v3.preset.Presets;
 import org.iommusim.smmu.v3.registers.IdRegisters;
 import org.iommusim.smmu.v3.registers.RegisterOffsets;
 
-/** {@code machine smmuv3 [preset=NAME] [idr0=N ... idr5=N] [iidr=N] [aidr=N]}. */
+/** {@code machine smmuv3 [preset=NAME] [idr0=N ... idr5=N] [iidr=N] [aidr=N] [caches=none]}. */
 public final class SmmuV3Kind implements MachineKind {
     private static final List<String> REGISTERS = List.of("idr0", "idr1", "idr2", "idr3", "idr4", "idr5", "iidr",
             "aidr");
@@ -44,7 +46,7 @@ public final class SmmuV3Kind implements MachineKind {
 
     @Override
     public Iommu create(PhysicalMemory memory, Map<String, String> options) throws MachineConfigException {
-        return new SmmuV3(memory, idRegisters(options));
+        return new SmmuV3(memory, idRegisters(options), CachesOption.none(options) ? CacheSizes.NONE : CacheSizes.DEFAULT);
     }
 
     /** The ID registers the options select: a preset, then any register given overrides it. */
@@ -53,13 +55,16 @@ public final class SmmuV3Kind implements MachineKind {
         int[] values = null;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String key = e.getKey();
+            if (key.equals(CachesOption.KEY)) {
+                continue;
+            }
             if (key.equals("preset")) {
                 base = Presets.find(e.getValue()).orElseThrow(() -> new MachineConfigException(
                         "unknown smmuv3 preset '" + e.getValue() + "' (known: " + String.join(", ", Presets.names())
                                 + ")"));
             } else if (!REGISTERS.contains(key)) {
                 throw new MachineConfigException("unknown smmuv3 option '" + key + "' (known: preset, "
-                        + String.join(", ", REGISTERS) + ")");
+                        + String.join(", ", REGISTERS) + ", caches)");
             }
         }
         values = new int[] {base.idr0(), base.idr1(), base.idr2(), base.idr3(), base.idr4(), base.idr5(),

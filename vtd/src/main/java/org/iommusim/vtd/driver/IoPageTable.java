@@ -3,6 +3,7 @@ package org.iommusim.vtd.driver;
 import java.util.function.LongUnaryOperator;
 
 import org.iommusim.core.bits.Bits;
+import org.iommusim.core.host.PageSizes.LeafStatus;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Permissions;
 import org.iommusim.vtd.firststage.FirstStageFormat;
@@ -17,6 +18,9 @@ import org.iommusim.vtd.secondstage.SecondStageFormat;
  */
 public final class IoPageTable implements FirstStageTable {
     public enum Kind { FIRST_STAGE, SECOND_STAGE }
+
+    /** The page-size bit: bit 7 in both stages' formats. */
+    private static final int PS = SecondStageFormat.PS;
 
     private final PhysicalMemory memory;
     private final FrameSource frames;
@@ -98,6 +102,18 @@ public final class IoPageTable implements FirstStageTable {
      * {@link Permissions} bits; {@code user} sets U/S in a first-stage leaf.
      */
     public void map(long iova, long pa, long size, int perms, boolean user) {
+        LeafStatus status = tryMap(iova, pa, size, perms, user);
+        if (status != LeafStatus.MAPPED) {
+            throw new IllegalStateException(String.format("iova 0x%x: %s", iova, status));
+        }
+    }
+
+    /**
+     * {@link #map}, but a slot already in use is reported instead of thrown: a large page above or a leaf
+     * there is {@link LeafStatus#ALREADY_MAPPED}; a table where a large page would go is
+     * {@link LeafStatus#TABLE_IN_THE_WAY}. Nothing is written then (but intermediate tables it needed).
+     */
+    public LeafStatus tryMap(long iova, long pa, long size, int perms, boolean user) {
         int leafLevel = size == 1L << 30 ? 3 : size == 1L << 21 ? 2 : size == 1L << 12 ? 1 : -1;
         if (leafLevel < 0 || ((iova | pa) & (size - 1)) != 0) {
             throw new IllegalArgumentException("bad page size or alignment");
@@ -110,17 +126,19 @@ public final class IoPageTable implements FirstStageTable {
                 long next = frames.allocate();
                 memory.write64(a, tableEntry(next));
                 table = next;
-            } else if (Bits.bit(e, 7) && level <= 3) {
-                throw new IllegalStateException("iova already covered by a large page");
+            } else if (Bits.bit(e, PS) && level <= 3) {
+                return LeafStatus.ALREADY_MAPPED;
             } else {
                 table = Bits.extract(e, 51, 12);
             }
         }
         long a = entryAddress(table, iova, leafLevel);
-        if (present(memory.read64(a))) {
-            throw new IllegalStateException(String.format("iova 0x%x already mapped", iova));
+        long old = memory.read64(a);
+        if (present(old)) {
+            return leafLevel > 1 && !Bits.bit(old, PS) ? LeafStatus.TABLE_IN_THE_WAY : LeafStatus.ALREADY_MAPPED;
         }
         memory.write64(a, leafEntry(pa, leafLevel, perms, user));
+        return LeafStatus.MAPPED;
     }
 
     /** Removes the leaf that maps {@code iova}; returns its size, or 0 when nothing was mapped. */

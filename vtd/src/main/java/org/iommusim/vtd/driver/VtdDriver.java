@@ -50,6 +50,23 @@ public final class VtdDriver {
         this.ecap = new Ecap(iommu.mmioRead(RegisterOffsets.ECAP, 8));
     }
 
+    /**
+     * The primary fault handler (VT-d 7.2.1 software steps): clears F in every fault recording register that
+     * holds a fault, then FSTS.PFO. Returns how many records held a fault.
+     */
+    public int clearFaultRecords() {
+        int n = 0;
+        for (int i = 0; i < cap.faultRecordCount(); i++) {
+            long hi = cap.faultRecordingOffset() + (long) i * RegisterOffsets.FRCD_SIZE + 8;
+            if (Bits.bit(iommu.mmioRead(hi, 8), FaultRecorder.FRCD_HI_F)) {
+                iommu.mmioWrite(hi, 8, 1L << FaultRecorder.FRCD_HI_F);
+                n++;
+            }
+        }
+        iommu.mmioWrite(RegisterOffsets.FSTS, 4, FaultRecorder.FSTS_PFO);
+        return n;
+    }
+
     public Cap cap() {
         return cap;
     }

@@ -204,6 +204,11 @@ public final class VtdHostDriver implements HostIommuDriver {
         // Domain-ids are not reused (the simulations are short); the tables stay where they were.
     }
 
+    @Override
+    public int handleFaults() {
+        return driver.clearFaultRecords();
+    }
+
     // ---- iommufd nesting ----
 
     @Override
@@ -375,11 +380,8 @@ public final class VtdHostDriver implements HostIommuDriver {
                 throw Errno.EINVAL.failure("map: not 4 KiB aligned");
             }
             int perms = PagingDomain.permissions(prot);
-            for (long off = 0; off < size; ) {
-                long page = PageSizes.largest(pageSizes(), iova + off, pa + off, size - off);
-                table.map(iova + off, pa + off, page, perms, false);
-                off += page;
-            }
+            PageSizes.mapRange(pageSizes(), iova, pa, size, (i, p, page) -> table.tryMap(i, p, page, perms, false),
+                    this::unmap);
         }
 
         @Override

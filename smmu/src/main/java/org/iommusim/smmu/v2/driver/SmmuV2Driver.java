@@ -4,6 +4,7 @@ import static org.iommusim.smmu.v2.registers.ContextBankRegisters.*;
 
 import java.util.Objects;
 
+import org.iommusim.core.host.PageSizes.LeafStatus;
 import org.iommusim.core.iommu.Iommu;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.smmu.v2.contextbank.ContextBankAttribute;
@@ -249,6 +250,11 @@ public final class SmmuV2Driver {
         d.table().map(iova, output, size, permissions, true);
     }
 
+    /** {@link #map}, reporting a slot in use instead of throwing. */
+    public LeafStatus tryMap(Domain d, long iova, long output, long size, int permissions) {
+        return d.table().tryMap(iova, output, size, permissions, true);
+    }
+
     /** Unmaps and invalidates the TLB for it, then syncs. */
     public boolean unmap(Domain d, long iova, long size) {
         boolean removed = d.table().unmap(iova, size);
@@ -296,6 +302,21 @@ public final class SmmuV2Driver {
         int fsr = readCb(d.bank(), FSR);
         writeCb(d.bank(), FSR, fsr);
         return fsr;
+    }
+
+    /** The context fault handler over every bank in use: clears each nonzero FSR; returns how many there were. */
+    public int clearAllFaults() {
+        int n = 0;
+        for (int bank = 0; bank < bankUsed.length; bank++) {
+            if (bankUsed[bank]) {
+                int fsr = readCb(bank, FSR);
+                if (fsr != 0) {
+                    writeCb(bank, FSR, fsr);
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private int allocateBank(int from) {

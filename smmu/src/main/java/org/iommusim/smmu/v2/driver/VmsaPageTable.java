@@ -1,5 +1,6 @@
 package org.iommusim.smmu.v2.driver;
 
+import org.iommusim.core.host.PageSizes.LeafStatus;
 import org.iommusim.core.request.Permissions;
 import org.iommusim.core.walk.EntryKind;
 import org.iommusim.smmu.vmsa.VmsaDescriptor;
@@ -42,6 +43,17 @@ public final class VmsaPageTable {
      * @param unprivileged stage 1: also accessible to unprivileged requests
      */
     public void map(long iova, long output, long size, int permissions, boolean unprivileged) {
+        LeafStatus status = tryMap(iova, output, size, permissions, unprivileged);
+        if (status != LeafStatus.MAPPED) {
+            throw new IllegalStateException(String.format("0x%x: %s", iova, status));
+        }
+    }
+
+    /**
+     * {@link #map}, but a slot already in use is reported instead of thrown: a block above or a leaf there
+     * is {@link LeafStatus#ALREADY_MAPPED}, a table where a block would go {@link LeafStatus#TABLE_IN_THE_WAY}.
+     */
+    public LeafStatus tryMap(long iova, long output, long size, int permissions, boolean unprivileged) {
         int target = stepOf(size);
         if (((iova | output) & (size - 1)) != 0) {
             throw new IllegalArgumentException("iova and output must be aligned to the mapping size");
@@ -58,14 +70,19 @@ public final class VmsaPageTable {
             } else if (kind == EntryKind.TABLE) {
                 table = format.nextTable(entry, step);
             } else {
-                throw new IllegalStateException(String.format("0x%x is already mapped by a block", iova));
+                return LeafStatus.ALREADY_MAPPED;
             }
         }
         long address = format.entryAddress(table, iova, target);
+        EntryKind old = format.classify(memory.read64(address), target);
+        if (old != EntryKind.INVALID) {
+            return old == EntryKind.TABLE ? LeafStatus.TABLE_IN_THE_WAY : LeafStatus.ALREADY_MAPPED;
+        }
         long attributes = leafAttributes(permissions, unprivileged);
         boolean page = format.level(target) == 3;
         memory.write64(address, page ? VmsaDescriptor.page(output, attributes)
                 : VmsaDescriptor.block(output, attributes));
+        return LeafStatus.MAPPED;
     }
 
     /** Removes the leaf of {@code size} at {@code iova}; true if there was one. */

@@ -170,6 +170,11 @@ public final class SmmuV2HostDriver implements HostIommuDriver {
         }
     }
 
+    @Override
+    public int handleFaults() {
+        return driver.clearAllFaults();
+    }
+
     /** Linux's arm-smmu offers iommufd no nest parent. */
     @Override
     public boolean iommufdNesting() {
@@ -289,11 +294,8 @@ public final class SmmuV2HostDriver implements HostIommuDriver {
         @Override
         public void map(long iova, long pa, long size, int prot) throws ErrnoException {
             int perms = PagingDomain.permissions(prot);
-            for (long off = 0; off < size; ) {
-                long page = PageSizes.largest(pageSizes(), iova + off, pa + off, size - off);
-                driver.map(domain, iova + off, pa + off, page, perms);
-                off += page;
-            }
+            PageSizes.mapRange(pageSizes(), iova, pa, size, (i, p, page) -> driver.tryMap(domain, i, p, page, perms),
+                    this::unmap);
         }
 
         @Override

@@ -16,6 +16,8 @@ import org.iommusim.smmu.vmsa.VmsaFormat;
  */
 public final class IoPageTable {
     public static final int EEXIST = -17;
+    /** A table where a block would go (left by smaller pages): map that part with smaller pages. */
+    public static final int TABLE_IN_THE_WAY = 1;
     public static final int ERANGE = -34;
     public static final int EINVAL = -22;
 
@@ -142,8 +144,8 @@ public final class IoPageTable {
         }
         long address = entryAddress(table, level, iova);
         long old = memory.read64(address);
-        if (old != 0 && !isTable(old, level)) {
-            return EEXIST;
+        if (old != 0) {
+            return isTable(old, level) ? TABLE_IN_THE_WAY : EEXIST; // a table is never replaced by a block
         }
         long attributes = stage == 1 ? stage1Attributes(prot) : stage2Attributes(prot);
         long pte = level == Granule.FINAL_LEVEL ? VmsaDescriptor.page(pa, attributes)

@@ -147,6 +147,16 @@ public final class SmmuV3HostDriver implements HostIommuDriver {
         // VMIDs and ASIDs are not reused; the tables stay where they were.
     }
 
+    /** Drains the event queue (arm_smmu_evtq_thread without the printing). */
+    @Override
+    public int handleFaults() {
+        int n = 0;
+        while (driver.nextEvent() != null) {
+            n++;
+        }
+        return n;
+    }
+
     @Override
     public NestedDomain allocNested(PagingDomain parent, int dataType, byte[] data) throws ErrnoException {
         throw Errno.EOPNOTSUPP.failure("an SMMUv3 nested domain is allocated through a vIOMMU");
@@ -291,13 +301,12 @@ public final class SmmuV3HostDriver implements HostIommuDriver {
         @Override
         public void map(long iova, long pa, long size, int prot) throws ErrnoException {
             int p = ((prot & PROT_READ) != 0 ? Prot.READ : 0) | ((prot & PROT_WRITE) != 0 ? Prot.WRITE : 0);
-            for (long off = 0; off < size; ) {
-                long page = PageSizes.largest(pageSizes(), iova + off, pa + off, size - off);
-                if (table.map(iova + off, pa + off, page, p) != 0) {
-                    throw Errno.EINVAL.failure("map: outside the table's address size or not granule aligned");
-                }
-                off += page;
-            }
+            PageSizes.mapRange(pageSizes(), iova, pa, size, (i, a, page) -> switch (table.map(i, a, page, p)) {
+                case 0 -> PageSizes.LeafStatus.MAPPED;
+                case IoPageTable.TABLE_IN_THE_WAY -> PageSizes.LeafStatus.TABLE_IN_THE_WAY;
+                case IoPageTable.EEXIST -> PageSizes.LeafStatus.ALREADY_MAPPED;
+                default -> throw Errno.EINVAL.failure("map: outside the table's address size or not granule aligned");
+            }, this::unmap);
         }
 
         @Override
