@@ -1,19 +1,18 @@
 package org.iommusim.core.walk;
 
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.iommusim.core.memory.PhysicalMemory;
+import org.junit.jupiter.api.Test;
 
 /**
  * The walker against a reference: random formats, random mappings, and the reference is the mapping
@@ -29,25 +28,37 @@ class WalkerProperties {
     record Case(RadixFormat format, List<Mapping> mappings, long probeSeed) {
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        Arbitrary<RadixFormat> formats = Combinators.combine(
-                Arbitraries.integers().between(1, 5),
-                Arbitraries.integers().between(2, 9),
-                Arbitraries.integers().between(0, 31))
-                .as((levels, bits, blocks) -> new RadixFormat(levels, bits, 12, blocks));
-        return formats.flatMap(f -> {
-            Arbitrary<Mapping> m = Combinators.combine(
-                    Arbitraries.longs().between(0, (1L << (f.inputBits() - 12)) - 1),
-                    Arbitraries.longs().between(0, (1L << 28) - 1),
-                    Arbitraries.integers().between(0, f.levels() - 1)).as(Mapping::new);
-            return Combinators.combine(m.list().ofMaxSize(40), Arbitraries.longs())
-                    .as((list, seed) -> new Case(f, list, seed));
-        });
+    /** 1..5 levels of 2..9 index bits over 4 KiB pages, any set of block (large-page) steps 0..31. */
+    static RadixFormat formats(RandomGenerator r) {
+        int levels = r.nextInt(1, 6);
+        int bits = r.nextInt(2, 10);
+        int blocks = r.nextInt(0, 32);
+        return new RadixFormat(levels, bits, 12, blocks);
     }
 
-    @Property
-    void walkEqualsTheMappingThatBuiltTheTables(@ForAll("cases") Case c) {
+    /**
+     * A format, up to 40 mappings of any input page to an output page below 2^40 at any step, and the
+     * seed of the probes.
+     */
+    static Case cases(RandomGenerator r) {
+        RadixFormat f = formats(r);
+        int n = r.nextInt(0, 41);
+        List<Mapping> mappings = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            mappings.add(new Mapping(r.nextLong(0, 1L << (f.inputBits() - 12)), r.nextLong(0, 1L << 28),
+                    r.nextInt(0, f.levels())));
+        }
+        return new Case(f, mappings, r.nextLong());
+    }
+
+    /** Fails if the walker reports the last level's page size for a block (large-page) leaf. */
+    @Test
+    void walkEqualsTheMappingThatBuiltTheTables() {
+        qt(200).forAll(gen(WalkerProperties::cases))
+                .checkAssert(WalkerProperties::walkEqualsTheMappingThatBuiltTheTables);
+    }
+
+    private static void walkEqualsTheMappingThatBuiltTheTables(Case c) {
         PhysicalMemory mem = new PhysicalMemory();
         RadixFormat f = c.format();
         RadixTableBuilder b = new RadixTableBuilder(mem, f, ARENA);
@@ -93,8 +104,14 @@ class WalkerProperties {
                 WalkTrace.NONE, new long[f.levels() - 1], new long[f.levels()]), "arrays too short");
     }
 
-    @Property
-    void randomBytesInTablesNeverThrow(@ForAll("formatsOnly") RadixFormat f, @ForAll long seed) {
+    /** Fails if the format accepts a leaf whose address is not aligned to its page size. */
+    @Test
+    void randomBytesInTablesNeverThrow() {
+        qt(200).forAll(gen(WalkerProperties::formats), longs().all())
+                .checkAssert(WalkerProperties::randomBytesInTablesNeverThrow);
+    }
+
+    private static void randomBytesInTablesNeverThrow(RadixFormat f, long seed) {
         PhysicalMemory mem = new PhysicalMemory(40);
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
         // Garbage tables whose pointers land mostly inside a small region, sometimes beyond memory.
@@ -109,11 +126,5 @@ class WalkerProperties {
                 assertEquals(0, r.address() & (r.pageSize() - 1), "outputs are page aligned");
             }
         }
-    }
-
-    @Provide
-    Arbitrary<RadixFormat> formatsOnly() {
-        return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.integers().between(2, 9),
-                Arbitraries.integers().between(0, 31)).as((l, b, s) -> new RadixFormat(l, b, 12, s));
     }
 }
