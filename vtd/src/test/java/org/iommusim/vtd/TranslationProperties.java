@@ -1,8 +1,12 @@
 package org.iommusim.vtd;
 
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
+import org.iommusim.core.iommu.MachineConfigException;
 import org.iommusim.core.memory.AccessPurpose;
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Access;
@@ -25,13 +31,7 @@ import org.iommusim.vtd.driver.PasidSetup;
 import org.iommusim.vtd.driver.VtdDriver;
 import org.iommusim.vtd.preset.Presets;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Translation through the model equals a reference computed from the mapping set that built the
@@ -57,16 +57,32 @@ class TranslationProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Mapping>> mappings() {
-        Arbitrary<Mapping> one = Combinators.combine(
-                Arbitraries.integers().between(0, 511),
-                Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(0, 511),
-                Arbitraries.longs().between(0, 63),
-                Arbitraries.of(true, false)).as((r, s, p, o, w) -> new Mapping(r, s, s == 2 ? 0 : p, o, w));
-        // one mapping per 1 GiB region, so no two overlap
-        return one.list().ofMinSize(1).ofMaxSize(12).uniqueElements(Mapping::region);
+    /** An index 0..max; its ends (first and last region, page or frame) are drawn deliberately one time in eight. */
+    static int index(RandomGenerator r, int max) {
+        return r.nextInt(0, 8) == 0 ? (r.nextBoolean() ? max : 0) : r.nextInt(0, max + 1);
+    }
+
+    /**
+     * 1 to 12 mappings: region 0..511, size class 0..2, page 0..511 (0 for 1 GiB pages), output frame
+     * 0..63, writable or not. One mapping per 1 GiB region, so no two overlap: a region already taken
+     * moves on to the next free one.
+     */
+    static List<Mapping> mappings(RandomGenerator r) {
+        int n = r.nextInt(1, 13);
+        List<Mapping> ms = new ArrayList<>(n);
+        boolean[] taken = new boolean[512];
+        for (int i = 0; i < n; i++) {
+            int region = index(r, 511);
+            while (taken[region]) {
+                region = (region + 1) % 512;
+            }
+            taken[region] = true;
+            int sizeClass = r.nextInt(0, 3);
+            int page = index(r, 511);
+            long outFrame = index(r, 63);
+            ms.add(new Mapping(region, sizeClass, sizeClass == 2 ? 0 : page, outFrame, r.nextBoolean()));
+        }
+        return ms;
     }
 
     static long reference(List<Mapping> ms, long iova) {
@@ -111,9 +127,18 @@ class TranslationProperties {
         }
     }
 
-    @Property(tries = 60)
-    void secondStageLegacyMatchesReference(@ForAll("mappings") List<Mapping> ms, @ForAll @IntRange(min = 3, max = 5) int levels,
-                                           @ForAll long seed) {
+    /**
+     * Fails if the second stage admits input addresses 9 bits beyond its levels (seen: 0x80_0000_0000, just
+     * past region 511 of a 3-level table, translated instead of faulting), and if 4 KiB IOTLB entries are
+     * keyed by their 2 MiB page (seen).
+     */
+    @Test
+    void secondStageLegacyMatchesReference() {
+        qt(60).forAll(gen(TranslationProperties::mappings), integers().between(3, 5), longs().all())
+                .checkAssert(TranslationProperties::secondStageLegacyMatchesReference);
+    }
+
+    private static void secondStageLegacyMatchesReference(List<Mapping> ms, int levels, long seed) {
         VtdIommu u = new VtdIommu(new PhysicalMemory(), Presets.DEFAULT);
         VtdDriver d = new VtdDriver(u, 0x100_0000L, 0x1000_0000L);
         assertTrue(d.init(false));
@@ -128,9 +153,17 @@ class TranslationProperties {
         check(u, ms, 0x0101, TranslationRequest.NO_PASID, seed);
     }
 
-    @Property(tries = 60)
-    void firstStageScalableMatchesReference(@ForAll("mappings") List<Mapping> ms, @ForAll @IntRange(min = 4, max = 5) int levels,
-                                            @ForAll long seed) {
+    /**
+     * Fails if the first-stage walk ignores R/W (seen: a write to a read-only page succeeded), and if 4 KiB
+     * IOTLB entries are keyed by their 2 MiB page (seen).
+     */
+    @Test
+    void firstStageScalableMatchesReference() {
+        qt(60).forAll(gen(TranslationProperties::mappings), integers().between(4, 5), longs().all())
+                .checkAssert(TranslationProperties::firstStageScalableMatchesReference);
+    }
+
+    private static void firstStageScalableMatchesReference(List<Mapping> ms, int levels, long seed) {
         VtdIommu u = new VtdIommu(new PhysicalMemory(), Presets.DEFAULT);
         VtdDriver d = new VtdDriver(u, 0x100_0000L, 0x1000_0000L);
         assertTrue(d.init(true));
@@ -143,13 +176,19 @@ class TranslationProperties {
     }
 
     /** Builds a nested setup with 4 KiB pages everywhere; returns the unit with PASID 1 on device 8. */
-    private static VtdIommu nestedUnit(int n, int m, boolean pagingStructureCaches, long[] iovas) throws Exception {
+    private static VtdIommu nestedUnit(int n, int m, boolean pagingStructureCaches, long[] iovas) {
         Map<String, String> opts = new HashMap<>();
         if (!pagingStructureCaches) {
             opts.put("fs_psc", "0");
             opts.put("ss_psc", "0");
         }
-        VtdIommu u = new VtdIommu(new PhysicalMemory(), VtdMachineKind.configure(opts));
+        VtdConfig config;
+        try {
+            config = VtdMachineKind.configure(opts);
+        } catch (MachineConfigException e) {
+            throw new AssertionError("the test's own machine options are rejected", e);
+        }
+        VtdIommu u = new VtdIommu(new PhysicalMemory(), config);
         VtdDriver d = new VtdDriver(u, 0x100_0000L, 0x1000_0000L);
         assertTrue(d.init(true));
         IoPageTable s2 = d.newSecondStageTable(m);
@@ -170,10 +209,17 @@ class TranslationProperties {
         return u;
     }
 
-    @Property(tries = 30)
-    void coldNestedWalkMakesTheReferenceCount(@ForAll @IntRange(min = 4, max = 5) int n,
-                                              @ForAll @IntRange(min = 3, max = 5) int m,
-                                              @ForAll @IntRange(min = 0, max = 0xFF) int page) throws Exception {
+    /**
+     * Fails if the unit rewrites first-stage accessed/dirty flags that are already set (seen: 4 page-walk
+     * writes beyond the reference count), and if the driver leaves A clear in first-stage table entries (seen).
+     */
+    @Test
+    void coldNestedWalkMakesTheReferenceCount() {
+        qt(30).forAll(integers().between(4, 5), integers().between(3, 5), integers().between(0, 0xFF))
+                .checkAssert(TranslationProperties::coldNestedWalkMakesTheReferenceCount);
+    }
+
+    private static void coldNestedWalkMakesTheReferenceCount(int n, int m, int page) {
         long iova = 0x7f_0000_0000L + ((long) page << 12);
         VtdIommu u = nestedUnit(n, m, false, new long[] {iova});
         WalkTrace.Recorder trace = new WalkTrace.Recorder();
@@ -197,9 +243,14 @@ class TranslationProperties {
         assertEquals((long) reference, again.statistics().get("memory.page-walk") - b2);
     }
 
-    @Property(tries = 30)
-    void pagingStructureCachesSaveReferences(@ForAll @IntRange(min = 4, max = 5) int n,
-                                             @ForAll @IntRange(min = 3, max = 5) int m) throws Exception {
+    /** Fails if the paging-structure caches are never filled (seen: the warm walk made more than 3 references). */
+    @Test
+    void pagingStructureCachesSaveReferences() {
+        qt(30).forAll(integers().between(4, 5), integers().between(3, 5))
+                .checkAssert(TranslationProperties::pagingStructureCachesSaveReferences);
+    }
+
+    private static void pagingStructureCachesSaveReferences(int n, int m) {
         long iova = 0x7f_0000_0000L;
         long neighbour = iova + 0x1000; // same first-stage page table, IOTLB miss
         WalkTrace.Recorder cold = new WalkTrace.Recorder();
@@ -240,8 +291,16 @@ class TranslationProperties {
         assertEquals(head << 5, u.mmioRead(0x80, 8));
     }
 
-    @Property(tries = 20)
-    void distinctPagesAllTranslate(@ForAll("pages") Set<Integer> pages) throws Exception {
+    /**
+     * Fails if 4 KiB IOTLB entries are keyed by their 2 MiB page, so that a page hits a neighbour's entry
+     * (seen: a wrong output address).
+     */
+    @Test
+    void distinctPagesAllTranslate() {
+        qt(20).forAll(gen(TranslationProperties::pages)).checkAssert(TranslationProperties::distinctPagesAllTranslate);
+    }
+
+    private static void distinctPagesAllTranslate(Set<Integer> pages) {
         long[] iovas = pages.stream().mapToLong(p -> 0x10_0000_0000L + ((long) p << 12)).toArray();
         VtdIommu u = nestedUnit(4, 4, true, iovas);
         for (long iova : iovas) {
@@ -250,10 +309,26 @@ class TranslationProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Set<Integer>> pages() {
-        return Arbitraries.integers().between(0, 0x3FFF).set().ofMinSize(1).ofMaxSize(40)
-                .map(LinkedHashSet::new);
+    /** 1 to 40 distinct pages 0..0x3FFF, in the order drawn; a page already drawn moves on to the next free one. */
+    static Set<Integer> pages(RandomGenerator r) {
+        int n = r.nextInt(1, 41);
+        Set<Integer> pages = new LinkedHashSet<>();
+        for (int i = 0; i < n; i++) {
+            int p = index(r, 0x3FFF);
+            while (!pages.add(p)) {
+                p = (p + 1) & 0x3FFF;
+            }
+        }
+        return pages;
+    }
+
+    /** The inputs of one nested comparison. */
+    record NestedCase(List<Mapping> all, int n, int m, boolean smallerStage2, long seed) {
+    }
+
+    /** Mappings, first-stage levels 4..5, second-stage levels 3..5, smaller second-stage pages or not, any seed. */
+    static NestedCase nestedCases(RandomGenerator r) {
+        return new NestedCase(mappings(r), r.nextInt(4, 6), r.nextInt(3, 6), r.nextBoolean(), r.nextLong());
     }
 
     /**
@@ -261,12 +336,19 @@ class TranslationProperties {
      * second stage (3, 4 or 5 levels) that maps every guest page used with pages of the same or the next
      * smaller size, guest-physical to host-physical at a fixed offset: the output must be the
      * first-stage reference plus that offset. Each mapping gets its own guest gigabyte (its region), and
-     * the guest's page-table frames the last one, so no two second-stage mappings overlap.
+     * the guest's page-table frames the last one, so no two second-stage mappings overlap. Fails if the
+     * nested walk checks guest-physical addresses against a second-stage input width one bit too narrow
+     * (seen, with 3-level second stages: FS_TABLE_BEYOND_SS for a mapped address), and if 4 KiB IOTLB
+     * entries are keyed by their 2 MiB page (seen). It cannot see an IOTLB entry sized by the first stage
+     * alone (tried: passes), since its second stage maps at one constant offset.
      */
-    @Property(tries = 40)
-    void nestedMatchesReference(@ForAll("mappings") List<Mapping> all, @ForAll @IntRange(min = 4, max = 5) int n,
-                                @ForAll @IntRange(min = 3, max = 5) int m, @ForAll boolean smallerStage2,
-                                @ForAll long seed) {
+    @Test
+    void nestedMatchesReference() {
+        qt(40).forAll(gen(TranslationProperties::nestedCases)).checkAssert(c ->
+                nestedMatchesReference(c.all(), c.n(), c.m(), c.smallerStage2(), c.seed()));
+    }
+
+    private static void nestedMatchesReference(List<Mapping> all, int n, int m, boolean smallerStage2, long seed) {
         final long offset = 0x100_0000_0000L;
         final long tableGpa = 511 * ONE_G;
         List<Mapping> ms = all.stream().filter(x -> x.region() > 0 && x.region() < 511).toList();
