@@ -34,6 +34,10 @@ class PhysicalMemoryProperties {
         return writes;
     }
 
+    /**
+     * Memory is a map from address to byte, wherever the frame lives, and each readEntry is one counted
+     * reference. Fails if frameNumbers leaves out the hashed frames, or readEntry stops counting.
+     */
     @Test
     void memoryBehavesLikeAByteMap() {
         qt(200).forAll(gen(PhysicalMemoryProperties::writes)).checkAssert(PhysicalMemoryProperties::behavesLikeAByteMap);
@@ -64,6 +68,7 @@ class PhysicalMemoryProperties {
         assertArrayEquals(frames, m.frameNumbers(), "the frames written, ascending");
     }
 
+    /** Fails if entryInRange accepts an entry that starts 7 bytes before the end (seen with lastAddress - 6). */
     @Test
     void entryInRangeIsInRangeOfEightBytes() {
         qt(200).forAll(longs().all(), integers().between(PhysicalMemory.MIN_ADDRESS_BITS, PhysicalMemory.MAX_ADDRESS_BITS))
@@ -79,6 +84,7 @@ class PhysicalMemoryProperties {
         }
     }
 
+    /** A store and load anywhere below 2^52, frame-crossing ones included (not seen to fail yet: the byte-map property covers the same paths). */
     @Test
     void write64ThenRead64RoundTrips() {
         qt(200).forAll(longs().all(), longs().between(0, (1L << 52) - 8)).checkAssert((value, address) -> {
