@@ -123,6 +123,7 @@ class HitMemoProperties {
         }
     }
 
+    /** Fails (seen with -Diommusim.tries=x10, at example 113) if a context fault does not retire the memoised hits. */
     @Test
     void theMemoChangesNothingButCost() {
         qt(100).forAll(gen(HitMemoProperties::ops), integers().between(1, 4),
@@ -139,7 +140,11 @@ class HitMemoProperties {
         }
     }
 
-    /** The same comparison on one long fixed sequence, checked to exercise the memo a lot. */
+    /**
+     * The same comparison on one long fixed sequence, checked to exercise the memo a lot.
+     * Fails if a context fault does not retire the memoised hits: a request returns its memoised
+     * translation instead of terminating under the outstanding fault.
+     */
     @Test
     void aLongSequenceWithManyMemoHits() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);

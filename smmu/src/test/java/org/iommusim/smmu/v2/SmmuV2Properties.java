@@ -151,6 +151,7 @@ class SmmuV2Properties {
         return m;
     }
 
+    /** Fails if stage 1 ignores AP[2] (read-only pages writable). */
     @Test
     void stage1EqualsReference() {
         qt(60).forAll(granules(), gen(SmmuV2Properties::mappings), gen(SmmuV2Properties::anyLong))
@@ -170,6 +171,7 @@ class SmmuV2Properties {
         check(smmu, byPage(list), size, 0, OUTPUT, seed, 1);
     }
 
+    /** Fails if stage 2 takes write permission from S2AP[0], or reports a stage-2 permission fault as stage 1. */
     @Test
     void stage2EqualsReference() {
         qt(60).forAll(granules(), gen(SmmuV2Properties::mappings), gen(SmmuV2Properties::anyLong))
@@ -213,6 +215,7 @@ class SmmuV2Properties {
         };
     }
 
+    /** Fails if stage 1 ignores AP[2] (read-only pages writable). */
     @Test
     void nestedEqualsReference() {
         qt(40).forAll(granules(), granules(), gen(SmmuV2Properties::mappings), gen(SmmuV2Properties::anyLong))
@@ -239,6 +242,10 @@ class SmmuV2Properties {
         check(smmu, byPage(inRam), size, 0, GUEST_RAM, seed, 1);
     }
 
+    /**
+     * Fails if a nested stage-2 permission fault is reported as stage 1, or if stage 2 takes write
+     * permission from S2AP[0].
+     */
     @Test
     void nestedStage2PermissionFaultsAreStage2() {
         qt(40).forAll(granules(), integers().between(0, 4095))
@@ -329,6 +336,7 @@ class SmmuV2Properties {
         };
     }
 
+    /** Fails if a register write does not check its offset against the address map. */
     @Test
     void randomRegisterWritesNeverThrow() {
         qt(150).forAll(gen(SmmuV2Properties::registerWrites), booleans().all())
@@ -357,6 +365,7 @@ class SmmuV2Properties {
         smmu.capabilities();
     }
 
+    /** Fails if a register write does not check its offset against the address map. */
     @Test
     void anyAcceptedIdValuesWithRandomWritesNeverThrow() {
         qt(150).forAll(gen(SmmuV2Properties::anyInt), gen(SmmuV2Properties::anyInt), gen(SmmuV2Properties::anyInt),
@@ -409,6 +418,7 @@ class SmmuV2Properties {
         check(smmu, reference, size, 0, OUTPUT, seed, stage2 ? 2 : 1);
     }
 
+    /** Fails if TLBIASID removes nothing. */
     @Test
     void remappedPagesStayStaleUntilInvalidated() {
         qt(40).forAll(granules(), gen(SmmuV2Properties::mappings), booleans().all())

@@ -28,6 +28,7 @@ class DecodedControlProperties {
     record Step(int offset, int value, long va) {
     }
 
+    /** Fails if a TCR2 write leaves the decoded controls in place. */
     @Test
     void keptControlsEqualAFreshDecode() {
         qt(200).forAll(gen(DecodedControlProperties::steps), integers().between(0, 7), addressBits(), addressBits())

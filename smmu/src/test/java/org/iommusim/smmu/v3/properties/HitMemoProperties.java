@@ -154,6 +154,7 @@ class HitMemoProperties {
         }
     }
 
+    /** Fails if a register write (here CR0.SMMUEN off and on) does not retire the memoised hits. */
     @Test
     void theMemoChangesNothingButCost() {
         qt(100).forAll(gen(HitMemoProperties::ops), integers().between(1, 4),
@@ -170,7 +171,10 @@ class HitMemoProperties {
         }
     }
 
-    /** The same comparison on one long fixed sequence, checked to exercise the memo a lot. */
+    /**
+     * The same comparison on one long fixed sequence, checked to exercise the memo a lot.
+     * Fails if a register write (here CR0.SMMUEN off and on) does not retire the memoised hits.
+     */
     @Test
     void aLongSequenceWithManyMemoHits() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
@@ -192,6 +196,7 @@ class HitMemoProperties {
      * for the same page (into a free slot, no entry changed) must retire it. The guest splits a read-only
      * 2 MiB block into writable pages without TLBI; a write, which the block's entry does not permit,
      * walks the new table and fills the 4 KiB entry that now answers reads too.
+     * Fails (in its scenario check) if stage 1 ignores AP[2].
      */
     @Test
     void aFillThatShadowsAMemoisedHitRetiresIt() {
@@ -218,6 +223,7 @@ class HitMemoProperties {
         assertEquals(without.smmu.statistics(), with.smmu.statistics());
     }
 
+    /** Fails if a TLBI by address removes no TLB entry. */
     @Test
     void repeatedHitsComeFromTheMemoAndStaleOnesDoNot() {
         Unit u = new Unit(true, 64, ReplacementPolicy.LRU);

@@ -52,6 +52,10 @@ class InvalidationProperties {
         return ops;
     }
 
+    /**
+     * Fails if a TLBI by address (and by range) removes no TLB entry: an unmapped, invalidated page
+     * still translates.
+     */
     @Test
     void invalidatedTablesAreNeverStale() {
         qt(100).forAll(arbitrary().enumValues(Granule.class), gen(InvalidationProperties::ops))

@@ -45,6 +45,7 @@ class NestedWalkReferenceProperties {
                 r.nextInt(25, 49), r.nextInt(32, 41), r.nextBoolean(), r.nextInt(0, 1024));
     }
 
+    /** Fails if a nested translation does not fill the TLB (the second translation walks again). */
     @Test
     void coldNestedWalksMakeTheReferenceCount() {
         qt(80).forAll(gen(NestedWalkReferenceProperties::walks)).checkAssert(walk -> coldNestedWalksMakeTheReferenceCount(

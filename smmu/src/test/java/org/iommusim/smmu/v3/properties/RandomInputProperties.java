@@ -105,6 +105,7 @@ class RandomInputProperties {
                 r.nextInt(-1, 0x100000));
     }
 
+    /** Fails if the two-level stream table does not check that an L2 STE lies in memory (F_STE_FETCH). */
     @Test
     void randomTablesNeverThrow() {
         qt(300).forAll(gen(RandomInputProperties::randomTables)).checkAssert(t -> randomTablesNeverThrow(t.ste(),

@@ -78,6 +78,7 @@ class TranslatedTransactionProperties {
         }
     }
 
+    /** Fails if a Translated transaction with CR0.ATSCHK=0 is checked against its STE. */
     @Test
     void fastModeIgnoresTheStreamTable() {
         qt(300).forAll(gen(r -> anyLongs(r, STREAMS * 8)), gen(r -> anyLongs(r, 4)), integers().between(-1, 0xFFFFF))

@@ -139,6 +139,7 @@ class TranslationProperties {
         return d;
     }
 
+    /** Fails if stage 1 ignores AP[2] (read-only pages writable). */
     @Test
     void stage1MatchesTheMappingSet() {
         qt(60).forAll(gen(TranslationProperties::granule), gen(TranslationProperties::inputBits),
@@ -159,6 +160,7 @@ class TranslationProperties {
         check(smmu, 1, done, probe, ias, x -> x);
     }
 
+    /** Fails if stage 2 takes write permission from S2AP[0]. */
     @Test
     void stage2MatchesTheMappingSet() {
         qt(60).forAll(gen(TranslationProperties::granule), gen(TranslationProperties::inputBits),
@@ -186,6 +188,10 @@ class TranslationProperties {
         return new Nested(granule(r), granule(r), inputBits(r), mappings(r), r.nextInt(0, 16), anyLong(r));
     }
 
+    /**
+     * Fails if stage 1 ignores AP[2], or if the offset inside a stage-1 block above 4 KiB is dropped
+     * before the stage-2 walk.
+     */
     @Test
     void nestedMatchesTheComposedMappingSets() {
         qt(40).forAll(gen(TranslationProperties::nested)).checkAssert(n -> nestedMatchesTheComposedMappingSets(n.g1(),
