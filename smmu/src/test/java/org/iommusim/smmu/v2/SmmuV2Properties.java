@@ -1,20 +1,22 @@
 package org.iommusim.smmu.v2;
 
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.Set;
+import java.util.random.RandomGenerator;
 
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Access;
@@ -29,6 +31,8 @@ import org.iommusim.smmu.v2.driver.SmmuV2Driver.Domain;
 import org.iommusim.smmu.v2.driver.TableMemory;
 import org.iommusim.smmu.v2.fault.ContextFault;
 import org.iommusim.smmu.vmsa.Granule;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Translations through driver-built tables equal the reference the mapping set gives, for stage 1,
@@ -47,18 +51,58 @@ class SmmuV2Properties {
     record Mapping(long page, long frame, int permissions) {
     }
 
-    @Provide
-    Arbitrary<Granule> granules() {
-        return Arbitraries.of(Granule.values());
+    private static Gen<Granule> granules() {
+        return arbitrary().enumValues(Granule.class);
     }
 
-    @Provide
-    Arbitrary<List<Mapping>> mappings() {
-        Arbitrary<Mapping> m = Arbitraries.longs().between(0, 1L << 16).flatMap(page ->
-                Arbitraries.longs().between(0, 1L << 16).flatMap(frame ->
-                        Arbitraries.of(Permissions.READ, Permissions.READ | Permissions.WRITE)
-                                .map(p -> new Mapping(page, frame, p))));
-        return m.list().ofMinSize(1).ofMaxSize(12).uniqueElements(Mapping::page);
+    /** 1 to 12 mappings of distinct pages in [0, 2^16] to frames in [0, 2^16], read-only or read/write. */
+    static List<Mapping> mappings(RandomGenerator r) {
+        int n = r.nextInt(1, 13);
+        List<Mapping> list = new ArrayList<>(n);
+        Set<Long> pages = new HashSet<>();
+        for (int attempt = 0; list.size() < n && attempt < 100 * n; attempt++) {
+            long page = r.nextLong(0, (1L << 16) + 1);
+            long frame = r.nextLong(0, (1L << 16) + 1);
+            int permissions = r.nextBoolean() ? Permissions.READ | Permissions.WRITE : Permissions.READ;
+            if (pages.add(page)) {
+                list.add(new Mapping(page, frame, permissions));
+            }
+        }
+        return list;
+    }
+
+    /** Edge values that any long or int is now and then. */
+    private static final long[] LONG_EDGES = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE};
+    private static final int[] INT_EDGES = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE};
+
+    /**
+     * Any long: now and then an edge value, otherwise of a magnitude of 1 to 64 bits chosen uniformly, so
+     * that small values are as common as large ones (as the old engine drew an unconstrained long).
+     */
+    static long anyLong(RandomGenerator r) {
+        if (r.nextInt(0, 10) == 0) {
+            return LONG_EDGES[r.nextInt(0, LONG_EDGES.length)];
+        }
+        int bits = r.nextInt(1, 65);
+        long v = r.nextLong();
+        return bits == 64 ? v : v >> (64 - bits);
+    }
+
+    /** Any int, drawn like {@link #anyLong}: now and then an edge value, small values as common as large. */
+    static int anyInt(RandomGenerator r) {
+        if (r.nextInt(0, 10) == 0) {
+            return INT_EDGES[r.nextInt(0, INT_EDGES.length)];
+        }
+        return (int) (r.nextLong() >> (64 - r.nextInt(1, 33)));
+    }
+
+    /** {@code n} longs from anywhere. */
+    static long[] anyLongs(RandomGenerator r, int n) {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = anyLong(r);
+        }
+        return a;
     }
 
     private static SmmuV2 machine() {
@@ -107,9 +151,14 @@ class SmmuV2Properties {
         return m;
     }
 
-    @Property(tries = 60)
-    void stage1EqualsReference(@ForAll("granules") Granule g, @ForAll("mappings") List<Mapping> list,
-                               @ForAll long seed) {
+    /** Fails if stage 1 ignores AP[2] (read-only pages writable). */
+    @Test
+    void stage1EqualsReference() {
+        qt(60).forAll(granules(), gen(SmmuV2Properties::mappings), gen(SmmuV2Properties::anyLong))
+                .checkAssert(SmmuV2Properties::stage1EqualsReference);
+    }
+
+    private static void stage1EqualsReference(Granule g, List<Mapping> list, long seed) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();
@@ -122,9 +171,14 @@ class SmmuV2Properties {
         check(smmu, byPage(list), size, 0, OUTPUT, seed, 1);
     }
 
-    @Property(tries = 60)
-    void stage2EqualsReference(@ForAll("granules") Granule g, @ForAll("mappings") List<Mapping> list,
-                               @ForAll long seed) {
+    /** Fails if stage 2 takes write permission from S2AP[0], or reports a stage-2 permission fault as stage 1. */
+    @Test
+    void stage2EqualsReference() {
+        qt(60).forAll(granules(), gen(SmmuV2Properties::mappings), gen(SmmuV2Properties::anyLong))
+                .checkAssert(SmmuV2Properties::stage2EqualsReference);
+    }
+
+    private static void stage2EqualsReference(Granule g, List<Mapping> list, long seed) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();
@@ -161,9 +215,14 @@ class SmmuV2Properties {
         };
     }
 
-    @Property(tries = 40)
-    void nestedEqualsReference(@ForAll("granules") Granule s1g, @ForAll("granules") Granule s2g,
-                               @ForAll("mappings") List<Mapping> list, @ForAll long seed) {
+    /** Fails if stage 1 ignores AP[2] (read-only pages writable). */
+    @Test
+    void nestedEqualsReference() {
+        qt(40).forAll(granules(), granules(), gen(SmmuV2Properties::mappings), gen(SmmuV2Properties::anyLong))
+                .checkAssert(SmmuV2Properties::nestedEqualsReference);
+    }
+
+    private static void nestedEqualsReference(Granule s1g, Granule s2g, List<Mapping> list, long seed) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();
@@ -183,8 +242,17 @@ class SmmuV2Properties {
         check(smmu, byPage(inRam), size, 0, GUEST_RAM, seed, 1);
     }
 
-    @Property(tries = 40)
-    void nestedStage2PermissionFaultsAreStage2(@ForAll("granules") Granule g, @ForAll @IntRange(max = 4095) int page) {
+    /**
+     * Fails if a nested stage-2 permission fault is reported as stage 1, or if stage 2 takes write
+     * permission from S2AP[0].
+     */
+    @Test
+    void nestedStage2PermissionFaultsAreStage2() {
+        qt(40).forAll(granules(), integers().between(0, 4095))
+                .checkAssert(SmmuV2Properties::nestedStage2PermissionFaultsAreStage2);
+    }
+
+    private static void nestedStage2PermissionFaultsAreStage2(Granule g, int page) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();
@@ -206,9 +274,13 @@ class SmmuV2Properties {
         assertEquals(ipa + 0x10, f.address());
     }
 
-    @Property(tries = 80)
-    void randomTableBytesNeverThrow(@ForAll("granules") Granule g, @ForAll @Size(min = 64, max = 64) long[] junk,
-                                    @ForAll @Size(min = 16, max = 16) long[] addresses, @ForAll boolean nested) {
+    @Test
+    void randomTableBytesNeverThrow() {
+        qt(80).forAll(granules(), gen(r -> anyLongs(r, 64)), gen(r -> anyLongs(r, 16)), booleans().all())
+                .checkAssert(SmmuV2Properties::randomTableBytesNeverThrow);
+    }
+
+    private static void randomTableBytesNeverThrow(Granule g, long[] junk, long[] addresses, boolean nested) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();
@@ -243,27 +315,35 @@ class SmmuV2Properties {
         }
     }
 
-    @Provide
-    Arbitrary<long[]> registerWrites() {
-        // Offsets spread over the whole space, biased to the interesting pages: GR0, GR1 and the banks.
-        Arbitrary<Long> offset = Arbitraries.oneOf(
-                Arbitraries.longs().between(0, 0x1000).map(o -> o & ~3L),
-                Arbitraries.longs().between(0x1000, 0x2000).map(o -> o & ~3L),
-                Arbitraries.longs().between(0x10000, 0x30000).map(o -> o & ~3L),
-                Arbitraries.longs());
-        return Arbitraries.longs().array(long[].class).ofSize(120)
-                .flatMap(values -> offset.array(Long[].class).ofSize(120).map(offs -> {
-                    long[] out = new long[240];
-                    for (int i = 0; i < 120; i++) {
-                        out[2 * i] = offs[i];
-                        out[2 * i + 1] = values[i];
-                    }
-                    return out;
-                }));
+    /** 120 register writes as offset, value pairs: values from anywhere, offsets from {@link #offset}. */
+    static long[] registerWrites(RandomGenerator r) {
+        long[] values = anyLongs(r, 120);
+        long[] out = new long[240];
+        for (int i = 0; i < 120; i++) {
+            out[2 * i] = offset(r);
+            out[2 * i + 1] = values[i];
+        }
+        return out;
     }
 
-    @Property(tries = 150)
-    void randomRegisterWritesNeverThrow(@ForAll("registerWrites") long[] writes, @ForAll boolean sensible) {
+    /** Offsets spread over the whole space, biased to the interesting pages: GR0, GR1 and the banks. */
+    static long offset(RandomGenerator r) {
+        return switch (r.nextInt(0, 4)) {
+            case 0 -> r.nextLong(0, 0x1001) & ~3L;
+            case 1 -> r.nextLong(0x1000, 0x2001) & ~3L;
+            case 2 -> r.nextLong(0x10000, 0x30001) & ~3L;
+            default -> anyLong(r);
+        };
+    }
+
+    /** Fails if a register write does not check its offset against the address map. */
+    @Test
+    void randomRegisterWritesNeverThrow() {
+        qt(150).forAll(gen(SmmuV2Properties::registerWrites), booleans().all())
+                .checkAssert(SmmuV2Properties::randomRegisterWritesNeverThrow);
+    }
+
+    private static void randomRegisterWritesNeverThrow(long[] writes, boolean sensible) {
         SmmuV2 smmu = machine();
         if (sensible) {
             SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
@@ -285,9 +365,15 @@ class SmmuV2Properties {
         smmu.capabilities();
     }
 
-    @Property(tries = 150)
-    void anyAcceptedIdValuesWithRandomWritesNeverThrow(@ForAll int idr0, @ForAll int idr1, @ForAll int idr2,
-                                                       @ForAll("registerWrites") long[] writes) {
+    /** Fails if a register write does not check its offset against the address map. */
+    @Test
+    void anyAcceptedIdValuesWithRandomWritesNeverThrow() {
+        qt(150).forAll(gen(SmmuV2Properties::anyInt), gen(SmmuV2Properties::anyInt), gen(SmmuV2Properties::anyInt),
+                gen(SmmuV2Properties::registerWrites))
+                .checkAssert(SmmuV2Properties::anyAcceptedIdValuesWithRandomWritesNeverThrow);
+    }
+
+    private static void anyAcceptedIdValuesWithRandomWritesNeverThrow(int idr0, int idr1, int idr2, long[] writes) {
         SmmuV2Config config;
         try {
             config = SmmuV2MachineKind.configure(Map.of("idr0", Integer.toUnsignedString(idr0),
@@ -308,10 +394,13 @@ class SmmuV2Properties {
         assertTrue(smmu.capabilities().containsKey("IDR0.NUMSMRG"));
     }
 
-    @Property(tries = 40)
-    void blocksEqualReference(@ForAll("granules") Granule g, @ForAll boolean stage2,
-                              @ForAll @Size(min = 1, max = 6) List<@IntRange(max = 63) Integer> blocks,
-                              @ForAll long seed) {
+    @Test
+    void blocksEqualReference() {
+        qt(40).forAll(granules(), booleans().all(), lists().of(integers().between(0, 63)).ofSizeBetween(1, 6),
+                gen(SmmuV2Properties::anyLong)).checkAssert(SmmuV2Properties::blocksEqualReference);
+    }
+
+    private static void blocksEqualReference(Granule g, boolean stage2, List<Integer> blocks, long seed) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();
@@ -329,9 +418,14 @@ class SmmuV2Properties {
         check(smmu, reference, size, 0, OUTPUT, seed, stage2 ? 2 : 1);
     }
 
-    @Property(tries = 40)
-    void remappedPagesStayStaleUntilInvalidated(@ForAll("granules") Granule g, @ForAll("mappings") List<Mapping> list,
-                                                @ForAll boolean byAsid) {
+    /** Fails if TLBIASID removes nothing. */
+    @Test
+    void remappedPagesStayStaleUntilInvalidated() {
+        qt(40).forAll(granules(), gen(SmmuV2Properties::mappings), booleans().all())
+                .checkAssert(SmmuV2Properties::remappedPagesStayStaleUntilInvalidated);
+    }
+
+    private static void remappedPagesStayStaleUntilInvalidated(Granule g, List<Mapping> list, boolean byAsid) {
         SmmuV2 smmu = machine();
         SmmuV2Driver driver = new SmmuV2Driver(smmu, new Allocator(TABLES, 1 << 26));
         driver.reset();

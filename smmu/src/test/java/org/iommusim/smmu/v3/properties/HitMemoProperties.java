@@ -1,10 +1,16 @@
 package org.iommusim.smmu.v3.properties;
 
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 import org.iommusim.core.cache.CacheConfig;
 import org.iommusim.core.cache.ReplacementPolicy;
@@ -26,14 +32,7 @@ import org.iommusim.smmu.v3.registers.ControlFields;
 import org.iommusim.smmu.v3.registers.RegisterOffsets;
 import org.iommusim.smmu.v3.ste.StreamTableEntry;
 import org.iommusim.smmu.vmsa.Granule;
-
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The hit memo changes nothing but cost: two SMMUs built alike, one with the memo and one without, given
@@ -56,16 +55,15 @@ class HitMemoProperties {
     record Op(int kind, int page, int stream, Access access, boolean privileged, int times) {
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        return Combinators.combine(Arbitraries.integers().between(0, 9), Arbitraries.integers().between(0, PAGES + 3),
-                Arbitraries.integers().between(0, 3), Arbitraries.of(Access.class), Arbitraries.of(false, true),
-                Arbitraries.integers().between(1, 4)).as(Op::new).list().ofMaxSize(200);
-    }
-
-    @Provide
-    Arbitrary<ReplacementPolicy> policies() {
-        return Arbitraries.of(ReplacementPolicy.class);
+    /** Up to 200 operations of any kind, on any page (the block's too), any of the four streams, any access. */
+    static List<Op> ops(RandomGenerator r) {
+        int n = r.nextInt(0, 201);
+        List<Op> ops = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ops.add(new Op(r.nextInt(0, 10), r.nextInt(0, PAGES + 4), r.nextInt(0, 4),
+                    Access.values()[r.nextInt(0, Access.values().length)], r.nextBoolean(), r.nextInt(1, 5)));
+        }
+        return ops;
     }
 
     /** StreamID 1: stage 1 through CDs 0 (ASID 1) and 1 (ASID 2); StreamID 2: stage 2 only. */
@@ -156,9 +154,14 @@ class HitMemoProperties {
         }
     }
 
-    @Property(tries = 100)
-    void theMemoChangesNothingButCost(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 1, max = 4) int tlbLog,
-                                      @ForAll("policies") ReplacementPolicy policy) {
+    /** Fails if a register write (here CR0.SMMUEN off and on) does not retire the memoised hits. */
+    @Test
+    void theMemoChangesNothingButCost() {
+        qt(100).forAll(gen(HitMemoProperties::ops), integers().between(1, 4),
+                arbitrary().enumValues(ReplacementPolicy.class)).checkAssert(HitMemoProperties::theMemoChangesNothingButCost);
+    }
+
+    private static void theMemoChangesNothingButCost(List<Op> ops, int tlbLog, ReplacementPolicy policy) {
         Unit with = new Unit(true, 2 << tlbLog, policy);
         Unit without = new Unit(false, 2 << tlbLog, policy);
         assertEquals(without.smmu.statistics(), with.smmu.statistics());
@@ -168,8 +171,11 @@ class HitMemoProperties {
         }
     }
 
-    /** The same comparison on one long fixed sequence, checked to exercise the memo a lot. */
-    @Property(tries = 1)
+    /**
+     * The same comparison on one long fixed sequence, checked to exercise the memo a lot.
+     * Fails if a register write (here CR0.SMMUEN off and on) does not retire the memoised hits.
+     */
+    @Test
     void aLongSequenceWithManyMemoHits() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
         Unit with = new Unit(true, 16, ReplacementPolicy.LRU);
@@ -190,8 +196,9 @@ class HitMemoProperties {
      * for the same page (into a free slot, no entry changed) must retire it. The guest splits a read-only
      * 2 MiB block into writable pages without TLBI; a write, which the block's entry does not permit,
      * walks the new table and fills the 4 KiB entry that now answers reads too.
+     * Fails (in its scenario check) if stage 1 ignores AP[2].
      */
-    @Property(tries = 1)
+    @Test
     void aFillThatShadowsAMemoisedHitRetiresIt() {
         Unit with = new Unit(true, 64, ReplacementPolicy.LRU);
         Unit without = new Unit(false, 64, ReplacementPolicy.LRU);
@@ -216,7 +223,8 @@ class HitMemoProperties {
         assertEquals(without.smmu.statistics(), with.smmu.statistics());
     }
 
-    @Property(tries = 1)
+    /** Fails if a TLBI by address removes no TLB entry. */
+    @Test
     void repeatedHitsComeFromTheMemoAndStaleOnesDoNot() {
         Unit u = new Unit(true, 64, ReplacementPolicy.LRU);
         TranslationRequest r = TranslationRequest.of(1, BASE + 0x1008, Access.READ);

@@ -1,14 +1,11 @@
 package org.iommusim.smmu.v3.properties;
 
-import java.util.List;
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
 
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Access;
@@ -17,6 +14,7 @@ import org.iommusim.smmu.v3.SmmuV3;
 import org.iommusim.smmu.v3.preset.Presets;
 import org.iommusim.smmu.v3.registers.IdRegisters;
 import org.iommusim.smmu.v3.registers.RegisterOffsets;
+import org.junit.jupiter.api.Test;
 
 /**
  * Guest-controlled data never raises a Java exception: random bytes in the stream table, CD tables and
@@ -30,13 +28,60 @@ class RandomInputProperties {
     /** Random pointers are drawn from this window so walks often reach the random tables. */
     private static final long WINDOW = 0x40_0000;
 
-    @Provide
-    Arbitrary<Long> word() {
-        Arbitrary<Long> pointer = Arbitraries.longs().between(0, 0x3F).map(i -> WINDOW + i * 0x1000);
-        Arbitrary<Long> lowBits = Arbitraries.longs().between(0, 0xFFF);
-        Arbitrary<Long> likely = pointer.flatMap(p -> lowBits.map(b -> p | b));
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, likely), net.jqwik.api.Tuple.of(2, Arbitraries.longs()),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 0xFF)));
+    /**
+     * A table word: three times in six a pointer into the window with random low bits, twice any long,
+     * once a small value.
+     */
+    static long word(RandomGenerator r) {
+        int f = r.nextInt(0, 6);
+        if (f < 3) {
+            long pointer = WINDOW + r.nextLong(0, 0x40) * 0x1000;
+            return pointer | r.nextLong(0, 0x1000);
+        }
+        return f < 5 ? anyLong(r) : r.nextLong(0, 0x100);
+    }
+
+    /** {@code n} table words. */
+    static List<Long> words(RandomGenerator r, int n) {
+        List<Long> words = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            words.add(word(r));
+        }
+        return words;
+    }
+
+    /** Edge values that any long or int is now and then. */
+    private static final long[] LONG_EDGES = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE};
+    private static final int[] INT_EDGES = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE};
+
+    /**
+     * Any long: now and then an edge value, otherwise of a magnitude of 1 to 64 bits chosen uniformly, so
+     * that small values are as common as large ones (as the old engine drew an unconstrained long).
+     */
+    static long anyLong(RandomGenerator r) {
+        if (r.nextInt(0, 10) == 0) {
+            return LONG_EDGES[r.nextInt(0, LONG_EDGES.length)];
+        }
+        int bits = r.nextInt(1, 65);
+        long v = r.nextLong();
+        return bits == 64 ? v : v >> (64 - bits);
+    }
+
+    /** Any int, drawn like {@link #anyLong}: now and then an edge value, small values as common as large. */
+    static int anyInt(RandomGenerator r) {
+        if (r.nextInt(0, 10) == 0) {
+            return INT_EDGES[r.nextInt(0, INT_EDGES.length)];
+        }
+        return (int) (r.nextLong() >> (64 - r.nextInt(1, 33)));
+    }
+
+    /** {@code n} longs from anywhere. */
+    static List<Long> anyLongs(RandomGenerator r, int n) {
+        List<Long> longs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            longs.add(anyLong(r));
+        }
+        return longs;
     }
 
     private static SmmuV3 enabled(PhysicalMemory memory, IdRegisters id, int cfg) {
@@ -50,12 +95,25 @@ class RandomInputProperties {
         return smmu;
     }
 
-    @Property(tries = 300)
-    void randomTablesNeverThrow(@ForAll @Size(min = 64, max = 64) List<@net.jqwik.api.From("word") Long> ste,
-                                @ForAll @Size(min = 512, max = 512) List<@net.jqwik.api.From("word") Long> tables,
-                                @ForAll @IntRange(min = 0, max = 0x3FFFF) int cfg,
-                                @ForAll @Size(min = 8, max = 8) List<Long> iovas,
-                                @ForAll @IntRange(min = -1, max = 0xFFFFF) int pasid) {
+    /** Random tables: 64 stream-table words, 512 table words, STRTAB_BASE_CFG, 8 addresses and a PASID. */
+    record RandomTables(List<Long> ste, List<Long> tables, int cfg, List<Long> iovas, int pasid) {
+    }
+
+    /** Table words, any STRTAB_BASE_CFG in [0, 0x3FFFF], addresses from anywhere, a PASID or none (-1). */
+    static RandomTables randomTables(RandomGenerator r) {
+        return new RandomTables(words(r, 64), words(r, 512), r.nextInt(0, 0x40000), anyLongs(r, 8),
+                r.nextInt(-1, 0x100000));
+    }
+
+    /** Fails if the two-level stream table does not check that an L2 STE lies in memory (F_STE_FETCH). */
+    @Test
+    void randomTablesNeverThrow() {
+        qt(300).forAll(gen(RandomInputProperties::randomTables)).checkAssert(t -> randomTablesNeverThrow(t.ste(),
+                t.tables(), t.cfg(), t.iovas(), t.pasid()));
+    }
+
+    private static void randomTablesNeverThrow(List<Long> ste, List<Long> tables, int cfg, List<Long> iovas,
+                                               int pasid) {
         PhysicalMemory memory = new PhysicalMemory(44);
         SmmuV3 smmu = enabled(memory, Presets.DEFAULT, cfg);
         for (int i = 0; i < ste.size(); i++) {
@@ -85,10 +143,13 @@ class RandomInputProperties {
      * (every Config, S1Fmt, S1CDMax, S1DSS, granule, TxSZ, SL0, PS, HTTU bits ...) pointing into a
      * window of random table words, changed between rounds without invalidation.
      */
-    @Property(tries = 300)
-    void randomConfigurationsNeverThrow(@ForAll @Size(min = 48, max = 48) List<Long> seeds,
-                                        @ForAll @Size(min = 256, max = 256) List<@net.jqwik.api.From("word") Long> tables,
-                                        @ForAll @Size(min = 6, max = 6) List<Long> iovas) {
+    @Test
+    void randomConfigurationsNeverThrow() {
+        qt(300).forAll(gen(r -> anyLongs(r, 48)), gen(r -> words(r, 256)), gen(r -> anyLongs(r, 6)))
+                .checkAssert(RandomInputProperties::randomConfigurationsNeverThrow);
+    }
+
+    private static void randomConfigurationsNeverThrow(List<Long> seeds, List<Long> tables, List<Long> iovas) {
         PhysicalMemory memory = new PhysicalMemory(44);
         SmmuV3 smmu = enabled(memory, Presets.DEFAULT, 6);
         for (int i = 0; i < tables.size(); i++) {
@@ -134,11 +195,32 @@ class RandomInputProperties {
         }
     }
 
-    @Property(tries = 300)
-    void randomCommandsAndRegistersNeverThrow(@ForAll @Size(max = 48) List<Long> words,
-                                              @ForAll @Size(max = 24) List<@IntRange(min = 0, max = 0x2_0000) Integer> offsets,
-                                              @ForAll @Size(max = 24) List<Long> values,
-                                              @ForAll int idr0, @ForAll int idr1, @ForAll int idr3, @ForAll int idr5) {
+    /** Random commands and register writes: up to 48 command words, up to 24 offsets and values, ID values. */
+    record Commands(List<Long> words, List<Integer> offsets, List<Long> values, int idr0, int idr1, int idr3,
+                    int idr5) {
+    }
+
+    /** Command words and values from anywhere, offsets in [0, 0x2_0000], any IDR0, IDR1, IDR3 and IDR5. */
+    static Commands commands(RandomGenerator r) {
+        List<Long> words = anyLongs(r, r.nextInt(0, 49));
+        int n = r.nextInt(0, 25);
+        List<Integer> offsets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            offsets.add(r.nextInt(0, 0x2_0001));
+        }
+        List<Long> values = anyLongs(r, r.nextInt(0, 25));
+        return new Commands(words, offsets, values, anyInt(r), anyInt(r), anyInt(r), anyInt(r));
+    }
+
+    @Test
+    void randomCommandsAndRegistersNeverThrow() {
+        qt(300).forAll(gen(RandomInputProperties::commands)).checkAssert(c -> randomCommandsAndRegistersNeverThrow(
+                c.words(), c.offsets(), c.values(), c.idr0(), c.idr1(), c.idr3(), c.idr5()));
+    }
+
+    private static void randomCommandsAndRegistersNeverThrow(List<Long> words, List<Integer> offsets,
+                                                             List<Long> values, int idr0, int idr1, int idr3,
+                                                             int idr5) {
         PhysicalMemory memory = new PhysicalMemory(40);
         IdRegisters id = new IdRegisters(idr0, idr1, 0, idr3, 0, idr5, 0, 2);
         SmmuV3 smmu = enabled(memory, id, 8);

@@ -1,18 +1,13 @@
 package org.iommusim.smmu.v3.properties;
 
+import static org.iommusim.proptest.Props.gen;
+import static org.iommusim.proptest.Props.qt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.random.RandomGenerator;
 
 import org.iommusim.core.memory.PhysicalMemory;
 import org.iommusim.core.request.Access;
@@ -31,6 +26,7 @@ import org.iommusim.smmu.v3.event.EventType;
 import org.iommusim.smmu.v3.preset.Presets;
 import org.iommusim.smmu.v3.ste.StreamTableEntry;
 import org.iommusim.smmu.vmsa.Granule;
+import org.junit.jupiter.api.Test;
 
 /**
  * Translations of the SMMU model equal a reference computed from the set of mappings alone, for random
@@ -48,18 +44,42 @@ class TranslationProperties {
         }
     }
 
-    @Provide
-    Arbitrary<List<Mapping>> mappings() {
-        Arbitrary<Mapping> m = Combinators.combine(Arbitraries.integers().between(0, 63),
-                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 63),
-                Arbitraries.of(true, false)).as(Mapping::new);
-        return m.list().ofMinSize(1).ofMaxSize(24);
+    /** 1 to 24 requested mappings: any slot, size choice, target slot, writable or not. */
+    static List<Mapping> mappings(RandomGenerator r) {
+        int n = r.nextInt(1, 25);
+        List<Mapping> ms = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ms.add(new Mapping(r.nextInt(0, 64), r.nextInt(0, 3), r.nextInt(0, 64), r.nextBoolean()));
+        }
+        return ms;
     }
 
-    @Provide
-    Arbitrary<Integer> inputBits() {
-        // start levels: 4K 48/39/30 -> L0/L1/L2; 16K 48/47/36/25 -> L0..L3; 64K 48/42/29 -> L1..L3
-        return Arbitraries.of(25, 29, 30, 32, 36, 39, 40, 42, 47, 48);
+    // start levels: 4K 48/39/30 -> L0/L1/L2; 16K 48/47/36/25 -> L0..L3; 64K 48/42/29 -> L1..L3
+    private static final int[] INPUT_BITS = {25, 29, 30, 32, 36, 39, 40, 42, 47, 48};
+
+    /** An input size that gives every granule every start level. */
+    static int inputBits(RandomGenerator r) {
+        return INPUT_BITS[r.nextInt(0, INPUT_BITS.length)];
+    }
+
+    static Granule granule(RandomGenerator r) {
+        return Granule.values()[r.nextInt(0, Granule.values().length)];
+    }
+
+    /** Edge values that any long is now and then. */
+    private static final long[] LONG_EDGES = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE};
+
+    /**
+     * Any long: now and then an edge value, otherwise of a magnitude of 1 to 64 bits chosen uniformly, so
+     * that small values are as common as large ones (as the old engine drew an unconstrained long).
+     */
+    static long anyLong(RandomGenerator r) {
+        if (r.nextInt(0, 10) == 0) {
+            return LONG_EDGES[r.nextInt(0, LONG_EDGES.length)];
+        }
+        int bits = r.nextInt(1, 65);
+        long v = r.nextLong();
+        return bits == 64 ? v : v >> (64 - bits);
     }
 
     private static final long OUTPUT_BASE = 0x10_0000_0000L;
@@ -119,9 +139,15 @@ class TranslationProperties {
         return d;
     }
 
-    @Property(tries = 60)
-    void stage1MatchesTheMappingSet(@ForAll Granule g, @ForAll("inputBits") int ias,
-                                    @ForAll("mappings") List<Mapping> ms, @ForAll long probe) {
+    /** Fails if stage 1 ignores AP[2] (read-only pages writable). */
+    @Test
+    void stage1MatchesTheMappingSet() {
+        qt(60).forAll(gen(TranslationProperties::granule), gen(TranslationProperties::inputBits),
+                gen(TranslationProperties::mappings), gen(TranslationProperties::anyLong))
+                .checkAssert(TranslationProperties::stage1MatchesTheMappingSet);
+    }
+
+    private static void stage1MatchesTheMappingSet(Granule g, int ias, List<Mapping> ms, long probe) {
         PhysicalMemory memory = new PhysicalMemory(48);
         SmmuV3 smmu = new SmmuV3(memory, Presets.DEFAULT);
         PageAllocator alloc = new PageAllocator(DriverMemory.physical(memory), 0x1000_0000L, 0x8000_0000L);
@@ -134,9 +160,15 @@ class TranslationProperties {
         check(smmu, 1, done, probe, ias, x -> x);
     }
 
-    @Property(tries = 60)
-    void stage2MatchesTheMappingSet(@ForAll Granule g, @ForAll("inputBits") int ias,
-                                    @ForAll("mappings") List<Mapping> ms, @ForAll long probe) {
+    /** Fails if stage 2 takes write permission from S2AP[0]. */
+    @Test
+    void stage2MatchesTheMappingSet() {
+        qt(60).forAll(gen(TranslationProperties::granule), gen(TranslationProperties::inputBits),
+                gen(TranslationProperties::mappings), gen(TranslationProperties::anyLong))
+                .checkAssert(TranslationProperties::stage2MatchesTheMappingSet);
+    }
+
+    private static void stage2MatchesTheMappingSet(Granule g, int ias, List<Mapping> ms, long probe) {
         PhysicalMemory memory = new PhysicalMemory(48);
         SmmuV3 smmu = new SmmuV3(memory, Presets.DEFAULT);
         PageAllocator alloc = new PageAllocator(DriverMemory.physical(memory), 0x1000_0000L, 0x8000_0000L);
@@ -147,11 +179,27 @@ class TranslationProperties {
         check(smmu, 1, done, probe, ias, x -> x);
     }
 
-    @Property(tries = 40)
-    void nestedMatchesTheComposedMappingSets(@ForAll Granule g1, @ForAll Granule g2,
-                                             @ForAll("inputBits") int ias, @ForAll("mappings") List<Mapping> ms,
-                                             @ForAll @IntRange(min = 0, max = 15) int shift,
-                                             @ForAll long probe) {
+    /** One nested case: the two granules, the stage-1 input size, the mappings, guest RAM's shift, a probe. */
+    record Nested(Granule g1, Granule g2, int ias, List<Mapping> ms, int shift, long probe) {
+    }
+
+    /** Any granules, one of the input sizes, mappings, a shift of 0..15 and any probe. */
+    static Nested nested(RandomGenerator r) {
+        return new Nested(granule(r), granule(r), inputBits(r), mappings(r), r.nextInt(0, 16), anyLong(r));
+    }
+
+    /**
+     * Fails if stage 1 ignores AP[2], or if the offset inside a stage-1 block above 4 KiB is dropped
+     * before the stage-2 walk.
+     */
+    @Test
+    void nestedMatchesTheComposedMappingSets() {
+        qt(40).forAll(gen(TranslationProperties::nested)).checkAssert(n -> nestedMatchesTheComposedMappingSets(n.g1(),
+                n.g2(), n.ias(), n.ms(), n.shift(), n.probe()));
+    }
+
+    private static void nestedMatchesTheComposedMappingSets(Granule g1, Granule g2, int ias, List<Mapping> ms,
+                                                            int shift, long probe) {
         PhysicalMemory memory = new PhysicalMemory(48);
         SmmuV3 smmu = new SmmuV3(memory, Presets.DEFAULT);
         PageAllocator alloc = new PageAllocator(DriverMemory.physical(memory), 0x1000_0000L, 0x8000_0000L);
