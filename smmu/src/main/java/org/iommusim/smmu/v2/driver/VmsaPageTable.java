@@ -43,10 +43,7 @@ public final class VmsaPageTable {
      * @param unprivileged stage 1: also accessible to unprivileged requests
      */
     public void map(long iova, long output, long size, int permissions, boolean unprivileged) {
-        LeafStatus status = tryMap(iova, output, size, permissions, unprivileged);
-        if (status != LeafStatus.MAPPED) {
-            throw new IllegalStateException(String.format("0x%x: %s", iova, status));
-        }
+        write(iova, output, size, permissions, unprivileged, true);
     }
 
     /**
@@ -54,6 +51,15 @@ public final class VmsaPageTable {
      * is {@link LeafStatus#ALREADY_MAPPED}, a table where a block would go {@link LeafStatus#TABLE_IN_THE_WAY}.
      */
     public LeafStatus tryMap(long iova, long output, long size, int permissions, boolean unprivileged) {
+        return write(iova, output, size, permissions, unprivileged, false);
+    }
+
+    /**
+     * Writes the leaf; {@code overwrite} replaces whatever the final slot holds (what a test that remaps a
+     * page in place without maintenance does), otherwise a slot in use is reported. A block above the slot
+     * is an error either way (thrown when overwriting).
+     */
+    private LeafStatus write(long iova, long output, long size, int permissions, boolean unprivileged, boolean overwrite) {
         int target = stepOf(size);
         if (((iova | output) & (size - 1)) != 0) {
             throw new IllegalArgumentException("iova and output must be aligned to the mapping size");
@@ -69,13 +75,15 @@ public final class VmsaPageTable {
                 table = next;
             } else if (kind == EntryKind.TABLE) {
                 table = format.nextTable(entry, step);
+            } else if (overwrite) {
+                throw new IllegalStateException(String.format("0x%x is already mapped by a block", iova));
             } else {
                 return LeafStatus.ALREADY_MAPPED;
             }
         }
         long address = format.entryAddress(table, iova, target);
         EntryKind old = format.classify(memory.read64(address), target);
-        if (old != EntryKind.INVALID) {
+        if (!overwrite && old != EntryKind.INVALID) {
             return old == EntryKind.TABLE ? LeafStatus.TABLE_IN_THE_WAY : LeafStatus.ALREADY_MAPPED;
         }
         long attributes = leafAttributes(permissions, unprivileged);
