@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Caches are invisible while the driver invalidates as the specification requires, and visible when it
- * does not: the second half shows that the first can fail.
+ * does not: the second half shows that the first can fail. Seen to fail: when written, it found that the
+ * VT-d and SMMUv2 host drivers threw on a map over a mapped page and that SMMUv3 replaced a table by a block
+ * without invalidation (a stale walk-cache translation); HostDriverMapTest keeps those fixed.
  */
 class CacheTransparencyProperties {
     private static void transparent(String kind) {

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Through each vendor's host driver (VT-d second stage, SMMUv3 stage 2, SMMUv2 stage 2, every page size
  * the driver maps), the model's translation equals the reference translator's: the output address for a
- * mapped page with the permission, a fault for an unmapped address or a missing permission.
+ * mapped page with the permission, a fault for an unmapped address or a missing permission. The "Fails if"
+ * sentences below are what each checks; these three were not broken deliberately themselves (the vendors' own
+ * TranslationProperties were, with the same breaks: docs/testing.md).
  */
 class CorrectnessProperties {
     record Case(List<PageMapping> ram, List<Long> probes) {
