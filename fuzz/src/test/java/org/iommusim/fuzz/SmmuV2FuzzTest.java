@@ -27,9 +27,11 @@ class SmmuV2FuzzTest {
     /** 0x21 stage 1, 0x22 stage 2, 0x23 nested (when IDR0.NTS), the rest unattached. */
     private static final int[] SOURCES = {0x21, 0x22, 0x23, 0x24, 0};
     private static final int[] NO_PASIDS = {-1};
-    private static final long[] IOVAS = {0, 0x4000_0000L, 0x20_0000L, 0x2000_0000L, 0x1_0000};
-    private static final long TABLES = 0x1000_0000L;
-    private static final long GUEST = 0x2000_0000L;
+    private static final long[] IOVAS = {0, 0x4000_0000L, 0x20_0000L, 0x20_0000_0000L, 0x1_0000};
+    /** Host tables low (array-indexed frames), guest RAM and data above 16 GiB (hashed frames): cheap machines. */
+    private static final long TABLES = 0x10_0000L;
+    /** Aligned to every granule's level-2 block (512 MiB for 64 KiB); stage 2 maps it 1:1. */
+    private static final long GUEST = 0x20_0000_0000L;
     private static final long DATA = 0x40_0000_0000L;
     private static final long[] GLOBAL = {GlobalRegisters.SCR0, GlobalRegisters.SCR2, GlobalRegisters.SACR,
             GlobalRegisters.SGFAR, GlobalRegisters.SGFSR, GlobalRegisters.SGFSRRESTORE, GlobalRegisters.SGFSYNR0,

@@ -27,9 +27,13 @@ class SmmuV3FuzzTest {
     /** 0 bypass, 1 abort, 2 stage 1 (CD table with 4 CDs), 3 stage 2, 4 nested, 5..7 never attached. */
     private static final int[] SOURCES = {0, 1, 2, 3, 4, 5, 0x80};
     private static final int[] SSIDS = {0, 1, 2, 3};
-    private static final long[] IOVAS = {0, 0x4000_0000L, 0x20_0000L, 0x1000_0000L, 0x1_0000};
-    private static final long TABLES = 0x1000_0000L;
-    private static final long DATA = 0x2000_0000L;
+    private static final long[] IOVAS = {0, 0x4000_0000L, 0x20_0000L, 0x8000_0000L, 0x1_0000, 0x40_0000_0000L};
+    /**
+     * Tables low (PhysicalMemory indexes frames below 16 GiB in an array as long as the highest one),
+     * data above 16 GiB (hashed frames): a small machine per input keeps an input well under 1 ms.
+     */
+    private static final long TABLES = 0x10_0000L;
+    private static final long DATA = 0x40_0000_0000L;
     private static final int[] OPCODES = {Opcode.PREFETCH_CONFIG, Opcode.PREFETCH_ADDR, Opcode.CFGI_STE,
             Opcode.CFGI_STE_RANGE, Opcode.CFGI_CD, Opcode.CFGI_CD_ALL, Opcode.TLBI_NH_ALL, Opcode.TLBI_NH_ASID,
             Opcode.TLBI_NH_VA, Opcode.TLBI_NH_VAA, Opcode.TLBI_EL2_ALL, Opcode.TLBI_EL2_ASID, Opcode.TLBI_EL2_VA,
@@ -72,11 +76,11 @@ class SmmuV3FuzzTest {
         drv.attachStage1(2, cds);
         // stage 2: 4 KiB granule, identity 2 MiB blocks over the tables and the data
         IoPageTable s2 = new IoPageTable(alloc, 2, Granule.GRANULE_4K, 40, 48);
-        for (long a = TABLES; a < TABLES + 0x100_0000L; a += 0x20_0000L) {
+        for (long a = 0; a < TABLES + 0x100_0000L; a += 0x20_0000L) {
             s2.map(a, a, 0x20_0000L, Prot.READ | Prot.WRITE);
         }
         s2.map(DATA, DATA, 0x20_0000L, Prot.READ | (d.consumeBoolean() ? Prot.WRITE : 0));
-        s2.map(0, DATA + 0x20_0000L, 0x1000, Prot.READ | Prot.WRITE);
+        s2.map(0x8000_0000L, DATA + 0x20_0000L, 0x1000, Prot.READ | Prot.WRITE);
         drv.attachStage2(3, 1, s2);
         // nested: a guest CD table (IPA = PA through the identity blocks) over s2
         CdTable guest = new CdTable(alloc, StreamTableEntry.S1FMT_LINEAR, 0);
